@@ -1,0 +1,121 @@
+// `aio`: run the server or workers, and manage users, keys and credits from a shell. Works on
+// the same AIO_DATA_DIR / DATABASE_URL as the server, whether the server runs or not.
+import { parseArgs } from 'node:util';
+import { loadSettings } from '../config/settings.js';
+import { AppError } from '../lib/app-error.js';
+import { createPlatform, type Platform } from '../platform.js';
+import { publicKey } from '../services/api-keys.js';
+import { serve } from './serve.js';
+
+const USAGE = `Usage: aio <command> [options]
+
+Server
+  aio serve                         run the gateway (and, without REDIS_URL, the workers in-process)
+  aio worker [--node ID ...]        run task workers only (needs REDIS_URL and DATABASE_URL)
+
+Users, keys and credits (add --json for one JSON object on stdout)
+  aio users create --email E [--admin] [--password P]
+  aio keys create --user E [--name N] [--test]
+  aio keys list --user E
+  aio keys revoke KEY_ID
+  aio credits grant --user E --amount N [--note T]
+  aio credits show --user E
+`;
+
+const OPTIONS = {
+  email: { type: 'string' },
+  user: { type: 'string' },
+  admin: { type: 'boolean' },
+  password: { type: 'string' },
+  name: { type: 'string' },
+  test: { type: 'boolean' },
+  amount: { type: 'string' },
+  note: { type: 'string' },
+  node: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+class UsageError extends Error {}
+
+function need(value: string | undefined, flag: string): string {
+  if (!value) throw new UsageError(`missing --${flag}`);
+  return value;
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+async function manage(platform: Platform, words: string[], v: Values): Promise<{ json: object; text: string }> {
+  const [noun, verb, arg] = words;
+  switch (`${noun} ${verb}`) {
+    case 'users create': {
+      const user = await platform.users.create({ email: need(v.email, 'email'), password: v.password, admin: v.admin });
+      return { json: { id: user.id, email: user.email, admin: user.is_admin === 1 }, text: `created user ${user.email} (${user.id})${user.is_admin ? ' as admin' : ''}` };
+    }
+    case 'keys create': {
+      const user = await platform.users.requireByEmail(need(v.user, 'user'));
+      const { key, record } = await platform.keys.create(user.id, { name: v.name, test: v.test });
+      return {
+        json: { ...publicKey(record), key },
+        text: `${record.livemode ? 'live' : 'test'} key ${record.id} for ${user.email}:\n\n  ${key}\n\nIt is shown once: store it now.`,
+      };
+    }
+    case 'keys list': {
+      const user = await platform.users.requireByEmail(need(v.user, 'user'));
+      const keys = (await platform.keys.list(user.id)).map(publicKey);
+      const lines = keys.map((k) => `${k.id}  ${k.prefix}...  ${k.livemode ? 'live' : 'test'}  ${k.revoked_at ? 'revoked' : 'active'}  ${k.name}`);
+      return { json: { object: 'list', data: keys }, text: lines.join('\n') || 'no keys' };
+    }
+    case 'keys revoke': {
+      const key = await platform.keys.revoke(need(arg, 'key id (positional)'));
+      return { json: publicKey(key), text: `revoked ${key.id}` };
+    }
+    case 'credits grant': {
+      const user = await platform.users.requireByEmail(need(v.user, 'user'));
+      const amount = Number(need(v.amount, 'amount'));
+      const entry = await platform.ledger.credit(user.id, amount, 'grant', v.note ?? null);
+      return { json: { user: user.email, granted: amount, balance: entry.balance_after, entry_id: entry.id }, text: `granted ${amount} credits to ${user.email}; balance ${entry.balance_after}` };
+    }
+    case 'credits show': {
+      const user = await platform.users.requireByEmail(need(v.user, 'user'));
+      const { balance, reserved } = await platform.ledger.balances(user.id);
+      const entries = await platform.ledger.list(user.id, { limit: 10 });
+      const lines = entries.map((e) => `${e.created_at}  ${e.kind.padEnd(8)} ${String(e.amount).padStart(7)}  -> ${e.balance_after}  ${e.task_id ?? e.note ?? ''}`);
+      return { json: { user: user.email, balance, reserved, recent: entries }, text: `${user.email}: ${balance} credits available, ${reserved} reserved\n${lines.join('\n')}` };
+    }
+  }
+  throw new UsageError(`unknown command '${words.join(' ')}'`);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (err) {
+    process.stderr.write(`aio: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (!command || values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const settings = loadSettings();
+  if (command === 'serve' || command === 'worker') return serve(settings, command, values.node ?? []);
+
+  const platform = await createPlatform(settings, { workers: false, logger: silentLogger });
+  try {
+    const result = await manage(platform, positionals, values);
+    process.stdout.write(values.json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
+  } catch (err) {
+    const message = err instanceof AppError || err instanceof UsageError ? err.message : String((err as Error).stack ?? err);
+    if (values.json) process.stdout.write(`${JSON.stringify({ error: { code: err instanceof AppError ? err.code : 'usage', message } })}\n`);
+    else process.stderr.write(`aio: ${message}\n${err instanceof UsageError ? `\n${USAGE}` : ''}`);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  } finally {
+    await platform.close();
+  }
+}
+
+const silentLogger = { info() {}, warn() {}, error() {}, child: () => silentLogger };

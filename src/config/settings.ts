@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Process settings, all from the environment, with the embedded defaults of `npm start`. */
+export interface Settings {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** `postgres://...` for PostgreSQL; otherwise the SQLite file path. */
+  databaseUrl: string;
+  redisUrl?: string;
+  catalogFile: string;
+  publicUrl?: string;
+  logLevel: string;
+  maxAttempts: number;
+  retryBaseMs: number;
+  upstreamTimeoutMs: number;
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  env: NodeJS.ProcessEnv;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  return value;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const dataDir = path.resolve(env.AIO_DATA_DIR || path.join(process.cwd(), 'data'));
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: int(env, 'PORT', 8080),
+    dataDir,
+    databaseUrl: env.DATABASE_URL || path.join(dataDir, 'aio.sqlite'),
+    redisUrl: env.REDIS_URL || undefined,
+    catalogFile: path.resolve(env.AIO_CATALOG || path.join(PROJECT_ROOT, 'config/catalog.json')),
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, '') || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    maxAttempts: Math.max(1, int(env, 'AIO_MAX_ATTEMPTS', 3)),
+    retryBaseMs: int(env, 'AIO_RETRY_BASE_MS', 1000),
+    upstreamTimeoutMs: int(env, 'AIO_UPSTREAM_TIMEOUT_MS', 120_000),
+    rateLimitPerMinute: int(env, 'AIO_RATE_LIMIT_PER_MINUTE', 600),
+    bodyLimitBytes: int(env, 'AIO_BODY_LIMIT_BYTES', 64 * 1024),
+    env,
+  };
+}
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);

@@ -1,0 +1,95 @@
+// Builds the platform from settings: database, catalog, services, storage, queue and (when
+// this process runs workers) the task runner. The HTTP server, the CLI and the tests all
+// start from here, so there is one wiring.
+import path from 'node:path';
+import pino from 'pino';
+import { loadCatalogFile } from './config/load-catalog.js';
+import type { Settings } from './config/settings.js';
+import { openDatabase, type Db, type DbKind } from './db/database.js';
+import { providerIds, providerNeedsCredentials } from './providers/registry.js';
+import { InProcessQueue } from './queue/in-process.js';
+import type { TaskQueue } from './queue/types.js';
+import { ApiKeyService } from './services/api-keys.js';
+import { Catalog } from './services/catalog.js';
+import { LedgerService } from './services/ledger.js';
+import { TaskService } from './services/tasks.js';
+import { UserService } from './services/users.js';
+import { LocalDiskStorage } from './storage/local-disk.js';
+import type { Storage } from './storage/types.js';
+import { Dispatcher } from './worker/dispatcher.js';
+import { NodeRouter } from './worker/router.js';
+import { LOCAL_NODE, type Logger } from './worker/shared.js';
+import { TaskRunner } from './worker/task-runner.js';
+
+export interface Platform {
+  settings: Settings;
+  db: Db;
+  dbKind: DbKind;
+  catalog: Catalog;
+  users: UserService;
+  keys: ApiKeyService;
+  ledger: LedgerService;
+  tasks: TaskService;
+  storage: Storage;
+  queue: TaskQueue;
+  router: NodeRouter;
+  dispatcher: Dispatcher;
+  runner?: TaskRunner;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** Run task workers in this process (embedded mode, or `aio worker`). */
+  workers?: boolean;
+  /** Limit the workers to these nodes (`aio worker --node`); default all. */
+  nodes?: string[];
+  logger?: Logger;
+}
+
+export function createLogger(settings: Settings): Logger {
+  return pino({ level: settings.logLevel, redact: ['req.headers.authorization', 'credentials', '*.apiKey'] });
+}
+
+export async function createPlatform(settings: Settings, opts: PlatformOptions = {}): Promise<Platform> {
+  const log = opts.logger ?? createLogger(settings);
+  const catalog = new Catalog(loadCatalogFile(settings.catalogFile, providerIds), settings.env, providerNeedsCredentials);
+  const { db, kind, close: closeDb } = await openDatabase(settings.databaseUrl);
+  const ledger = new LedgerService(db);
+  const tasks = new TaskService(db, ledger, catalog);
+  const storage = new LocalDiskStorage(path.join(settings.dataDir, 'files'));
+  const queue: TaskQueue = new InProcessQueue();
+  const router = new NodeRouter(catalog);
+  const dispatcher = new Dispatcher({ settings, catalog, tasks, queue, router, log });
+
+  let runner: TaskRunner | undefined;
+  if (opts.workers) {
+    runner = new TaskRunner({ settings, catalog, tasks, storage, queue, router, log });
+    const wanted = opts.nodes?.length ? opts.nodes : [LOCAL_NODE, ...catalog.nodes.map((n) => n.id)];
+    const lanes = [...new Set(wanted)].map((id) => ({ id, concurrency: catalog.node(id)?.concurrency ?? 4 }));
+    await queue.consume(lanes, (job) => runner!.run(job));
+    await dispatcher.recover(true);
+  }
+
+  return {
+    settings,
+    db,
+    dbKind: kind,
+    catalog,
+    users: new UserService(db),
+    keys: new ApiKeyService(db),
+    ledger,
+    tasks,
+    storage,
+    queue,
+    router,
+    dispatcher,
+    runner,
+    log,
+    async close() {
+      runner?.stop();
+      await queue.close();
+      await closeDb();
+    },
+  };
+}

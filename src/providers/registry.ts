@@ -1,0 +1,19 @@
+// Every provider adapter the platform knows, by the id nodes name in the catalog.
+import { ideogramProvider } from './ideogram/index.js';
+import { localProvider } from './local/index.js';
+import type { Provider } from './types.js';
+
+const PROVIDERS: Record<string, Provider> = {
+  [localProvider.id]: localProvider,
+  [ideogramProvider.id]: ideogramProvider,
+};
+
+export const providerIds = Object.keys(PROVIDERS);
+
+export function getProvider(id: string): Provider {
+  const provider = PROVIDERS[id];
+  if (!provider) throw new Error(`unknown provider '${id}'`);
+  return provider;
+}
+
+export const providerNeedsCredentials = (id: string) => PROVIDERS[id]?.needsCredentials ?? true;

@@ -1,0 +1,21 @@
+/** One unit of work: run task `taskId` on worker node `node`. */
+export interface TaskJob {
+  taskId: string;
+  node: string;
+}
+
+export type JobHandler = (job: TaskJob) => Promise<void>;
+
+/**
+ * Carries tasks from the gateway to the workers of a node. Two implementations: in-process
+ * (embedded mode) and BullMQ (distributed mode, `REDIS_URL`). Delivery is at least once; the
+ * task's state transitions make running a job twice harmless.
+ */
+export interface TaskQueue {
+  enqueue(job: TaskJob, opts?: { delayMs?: number }): Promise<void>;
+  /** Starts running jobs of these nodes with at most `concurrency` at once per node. */
+  consume(nodes: Array<{ id: string; concurrency: number }>, handler: JobHandler): Promise<void>;
+  /** Jobs waiting (not yet running) per node. */
+  depth(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,106 @@
+// API keys: `aio_<40 random>` (live) or `aio_test_<40 random>` (test). Only a SHA-256 of the
+// key is stored (keys are long random strings, so a fast hash is the right tool; passwords
+// get scrypt). The first random characters find the row; a constant-time compare decides.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import type { ApiKeysTable } from '../db/schema.js';
+import { AppError } from '../lib/app-error.js';
+import { newId, randomToken } from '../lib/ids.js';
+import { nowIso } from '../lib/time.js';
+import type { User } from './users.js';
+
+export type ApiKey = ApiKeysTable;
+
+const LOOKUP_LEN = 8;
+const KEY_PATTERN = /^aio_(test_)?([0-9A-Za-z]{40})$/;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+export interface CreateKeyInput {
+  name?: string;
+  test?: boolean;
+  expiresAt?: string | null;
+  creditLimit?: number | null;
+  allowedModels?: string[] | null;
+}
+
+/** What a key looks like from the outside: never the hash. */
+export function publicKey(k: ApiKey) {
+  return {
+    id: k.id,
+    object: 'api_key' as const,
+    name: k.name,
+    prefix: k.prefix,
+    livemode: k.livemode === 1,
+    created_at: k.created_at,
+    last_used_at: k.last_used_at,
+    expires_at: k.expires_at,
+    revoked_at: k.revoked_at,
+    credit_limit: k.credit_limit,
+    spent: k.spent,
+    allowed_models: k.allowed_models ? (JSON.parse(k.allowed_models) as string[]) : null,
+  };
+}
+
+export class ApiKeyService {
+  constructor(private readonly db: Db) {}
+
+  async create(userId: string, input: CreateKeyInput = {}): Promise<{ key: string; record: ApiKey }> {
+    const secret = randomToken(40);
+    const key = `aio_${input.test ? 'test_' : ''}${secret}`;
+    const record: ApiKey = {
+      id: newId('key'),
+      user_id: userId,
+      name: input.name?.trim() || (input.test ? 'Test key' : 'Live key'),
+      prefix: key.slice(0, key.length - 40 + 4),
+      lookup: secret.slice(0, LOOKUP_LEN),
+      hash: sha256(key),
+      livemode: input.test ? 0 : 1,
+      created_at: nowIso(),
+      last_used_at: null,
+      expires_at: input.expiresAt ?? null,
+      revoked_at: null,
+      credit_limit: input.creditLimit ?? null,
+      spent: 0,
+      allowed_models: input.allowedModels?.length ? JSON.stringify(input.allowedModels) : null,
+    };
+    await this.db.insertInto('api_keys').values(record).execute();
+    return { key, record };
+  }
+
+  /** Resolves a bearer key to its row and user, or throws the 401 a client should see. */
+  async authenticate(raw: string | undefined): Promise<{ key: ApiKey; user: User }> {
+    if (!raw) throw new AppError(401, 'missing_api_key', 'No API key given. Send it as "Authorization: Bearer aio_...".');
+    const match = KEY_PATTERN.exec(raw);
+    if (!match) throw new AppError(401, 'invalid_api_key', 'That API key is not valid.');
+    const candidates = await this.db.selectFrom('api_keys').selectAll().where('lookup', '=', match[2]!.slice(0, LOOKUP_LEN)).execute();
+    const wanted = Buffer.from(sha256(raw), 'hex');
+    const key = candidates.find((c) => timingSafeEqual(Buffer.from(c.hash, 'hex'), wanted));
+    if (!key) throw new AppError(401, 'invalid_api_key', 'That API key is not valid.');
+    if (key.revoked_at) throw new AppError(401, 'api_key_revoked', 'That API key has been revoked.');
+    if (key.expires_at && key.expires_at <= nowIso()) throw new AppError(401, 'api_key_expired', 'That API key has expired.');
+    const user = await this.db.selectFrom('users').selectAll().where('id', '=', key.user_id).executeTakeFirstOrThrow();
+    if (user.disabled) throw new AppError(403, 'account_disabled', 'This account is disabled. Contact the operator.');
+    return { key, user };
+  }
+
+  async touch(keyId: string): Promise<void> {
+    await this.db.updateTable('api_keys').set({ last_used_at: nowIso() }).where('id', '=', keyId).execute();
+  }
+
+  list(userId: string): Promise<ApiKey[]> {
+    return this.db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+  }
+
+  /** Revokes a key (of `userId` when given); revoking twice is harmless. */
+  async revoke(keyId: string, userId?: string): Promise<ApiKey> {
+    let q = this.db.updateTable('api_keys').set({ revoked_at: nowIso() }).where('id', '=', keyId).where('revoked_at', 'is', null);
+    if (userId) q = q.where('user_id', '=', userId);
+    await q.execute();
+    let find = this.db.selectFrom('api_keys').selectAll().where('id', '=', keyId);
+    if (userId) find = find.where('user_id', '=', userId);
+    const key = await find.executeTakeFirst();
+    if (!key) throw new AppError(404, 'not_found', `No API key with id '${keyId}'.`);
+    return key;
+  }
+}

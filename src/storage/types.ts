@@ -1,0 +1,13 @@
+/** Where generated files live. Names are flat and unguessable (`img_<random>.png`). */
+export interface Storage {
+  put(name: string, data: Buffer, contentType: string): Promise<void>;
+  /** The bytes, or null when there is no such file. */
+  get(name: string): Promise<Buffer | null>;
+}
+
+export const CONTENT_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  jpg: 'image/jpeg',
+  webp: 'image/webp',
+};

@@ -1,0 +1,121 @@
+// Picks the node that runs a task: highest priority first, weighted random among equals,
+// skipping nodes without credentials and nodes whose circuit breaker is open. After the
+// cool-down an open breaker lets one probe through (half-open); its result closes or reopens it.
+import type { Catalog, ResolvedNode } from '../services/catalog.js';
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+interface Health {
+  consecutiveFailures: number;
+  openedAt: number | null;
+  probing: boolean;
+  inFlight: number;
+  succeeded: number;
+  failed: number;
+  lastError: string | null;
+}
+
+export interface NodeHealth {
+  id: string;
+  provider: string;
+  models: string[];
+  configured: boolean;
+  missing: string[];
+  state: BreakerState;
+  consecutive_failures: number;
+  in_flight: number;
+  concurrency: number;
+  succeeded: number;
+  failed: number;
+  last_error: string | null;
+}
+
+export class NodeRouter {
+  private readonly health = new Map<string, Health>();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly opts: { failureThreshold: number; cooldownMs: number; now?: () => number } = { failureThreshold: 5, cooldownMs: 30_000 },
+  ) {}
+
+  private now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
+  }
+
+  private h(id: string): Health {
+    let h = this.health.get(id);
+    if (!h) this.health.set(id, (h = { consecutiveFailures: 0, openedAt: null, probing: false, inFlight: 0, succeeded: 0, failed: 0, lastError: null }));
+    return h;
+  }
+
+  state(id: string): BreakerState {
+    const h = this.h(id);
+    if (h.openedAt === null) return 'closed';
+    return this.now() - h.openedAt >= this.opts.cooldownMs ? 'half_open' : 'open';
+  }
+
+  private accepts(node: ResolvedNode): boolean {
+    if (node.missing.length) return false;
+    const state = this.state(node.id);
+    return state === 'closed' || (state === 'half_open' && !this.h(node.id).probing);
+  }
+
+  /** The node for the next attempt at `modelId`, preferring any node other than `avoid`. */
+  pick(modelId: string, avoid?: string): ResolvedNode | undefined {
+    const candidates = this.catalog.usableNodesFor(modelId).filter((n) => this.accepts(n));
+    const preferred = candidates.filter((n) => n.id !== avoid);
+    const pool = preferred.length ? preferred : candidates;
+    if (!pool.length) return undefined;
+    const top = Math.max(...pool.map((n) => n.priority));
+    const tier = pool.filter((n) => n.priority === top);
+    let roll = Math.random() * tier.reduce((sum, n) => sum + n.weight, 0);
+    const chosen = tier.find((n) => (roll -= n.weight) < 0) ?? tier[tier.length - 1]!;
+    if (this.state(chosen.id) === 'half_open') this.h(chosen.id).probing = true;
+    return chosen;
+  }
+
+  started(id: string): void {
+    this.h(id).inFlight++;
+  }
+
+  succeeded(id: string): void {
+    const h = this.h(id);
+    h.inFlight = Math.max(0, h.inFlight - 1);
+    h.succeeded++;
+    h.consecutiveFailures = 0;
+    h.openedAt = null;
+    h.probing = false;
+  }
+
+  /** `countsAgainstNode`: only upstream faults (retryable ones) trip the breaker, not bad prompts. */
+  failed(id: string, message: string, countsAgainstNode: boolean): void {
+    const h = this.h(id);
+    h.inFlight = Math.max(0, h.inFlight - 1);
+    h.failed++;
+    h.lastError = message;
+    if (!countsAgainstNode) return;
+    h.consecutiveFailures++;
+    if (h.probing || h.consecutiveFailures >= this.opts.failureThreshold) h.openedAt = this.now();
+    h.probing = false;
+  }
+
+  snapshot(): NodeHealth[] {
+    return this.catalog.nodes.map((n) => {
+      const h = this.h(n.id);
+      return {
+        id: n.id,
+        provider: n.provider,
+        models: n.models,
+        configured: n.missing.length === 0,
+        missing: n.missing,
+        state: this.state(n.id),
+        consecutive_failures: h.consecutiveFailures,
+        in_flight: h.inFlight,
+        concurrency: n.concurrency,
+        succeeded: h.succeeded,
+        failed: h.failed,
+        last_error: h.lastError,
+      };
+    });
+  }
+}
