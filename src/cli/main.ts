@@ -1,6 +1,7 @@
 // `aio`: run the server or workers, and manage users, keys and credits from a shell. Works on
 // the same AIO_DATA_DIR / DATABASE_URL as the server, whether the server runs or not.
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { loadSettings } from '../config/settings.js';
 import { AppError } from '../lib/app-error.js';
 import { createPlatform, type Platform } from '../platform.js';
@@ -104,7 +105,7 @@ export async function main(argv: string[]): Promise<void> {
   const settings = loadSettings();
   if (command === 'serve' || command === 'worker') return serve(settings, command, values.node ?? []);
 
-  const platform = await createPlatform(settings, { workers: false, logger: silentLogger });
+  const platform = await createPlatform(settings, { workers: false, logger: pino({ level: 'silent' }) });
   try {
     const result = await manage(platform, positionals, values);
     process.stdout.write(values.json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
@@ -117,5 +118,3 @@ export async function main(argv: string[]): Promise<void> {
     await platform.close();
   }
 }
-
-const silentLogger = { info() {}, warn() {}, error() {}, child: () => silentLogger };

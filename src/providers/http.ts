@@ -33,8 +33,13 @@ export async function upstreamRequest(provider: string, url: string, init: Reque
 }
 
 /** Reads a JSON body, classifying a malformed one as a retryable upstream fault. */
-export async function readJson<T>(provider: string, res: Response): Promise<T> {
-  const text = await res.text();
+export async function readJson<T>(provider: string, res: Response, ctx?: ProviderContext): Promise<T> {
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    throw bodyReadError(provider, err, ctx);
+  }
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -45,7 +50,20 @@ export async function readJson<T>(provider: string, res: Response): Promise<T> {
 /** Downloads an image the upstream points at (its URLs expire: fetch at once). */
 export async function downloadImage(provider: string, url: string, ctx: ProviderContext, headers: Record<string, string> = {}): Promise<Buffer> {
   const res = await upstreamFetch(provider, url, { method: 'GET', headers }, ctx);
-  return Buffer.from(await res.arrayBuffer());
+  try {
+    return Buffer.from(await res.arrayBuffer());
+  } catch (err) {
+    throw bodyReadError(provider, err, ctx);
+  }
+}
+
+/** A body that stops arriving: the per-call timeout or the task's abort hit mid-body, or the connection dropped. */
+function bodyReadError(provider: string, err: unknown, ctx?: ProviderContext): UpstreamError {
+  const e = err as Error;
+  if (ctx?.signal.aborted) return new UpstreamError('upstream_failed', `${provider} call was aborted`, { retryable: false, cause: e });
+  if (e?.name === 'TimeoutError') return new UpstreamError('upstream_timeout', `${provider} did not finish answering in time`, { retryable: true, cause: e });
+  if (e?.name === 'AbortError') return new UpstreamError('upstream_failed', `${provider} call was aborted`, { retryable: false, cause: e });
+  return new UpstreamError('upstream_unavailable', `${provider} dropped the connection mid-answer (${describeNetworkError(e)})`, { retryable: true, cause: e });
 }
 
 async function readDetail(res: Response): Promise<string | undefined> {

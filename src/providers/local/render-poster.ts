@@ -330,7 +330,14 @@ interface Atom {
   sp: boolean;
 }
 
-/** Split text into unbreakable pieces: Latin words, single CJK characters (+ punctuation). */
+const wordSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/**
+ * Split text into unbreakable pieces. Breaks are allowed at spaces and next to CJK text,
+ * at word boundaries found by ICU's dictionary segmenter (so 夏日设计周 breaks as
+ * 夏日|设计|周, not between any two characters), never before closing or after opening
+ * punctuation.
+ */
 function atomize(text: string): Atom[] {
   const atoms: Atom[] = [];
   let cur = '';
@@ -340,25 +347,18 @@ function atomize(text: string): Atom[] {
       cur = '';
     } else if (sp && atoms.length) atoms[atoms.length - 1]!.sp = true;
   };
-  const onlyOpeners = (s: string) => [...s].every((c) => NO_END.has(c));
-  for (const ch of text) {
-    if (/\s/u.test(ch)) {
+  for (const { segment } of wordSegmenter.segment(text)) {
+    if (/^\s+$/u.test(segment)) {
       flush(true);
       continue;
     }
-    const prev = atoms[atoms.length - 1];
-    if (NO_START.has(ch) && !cur && prev && !prev.sp) {
-      prev.t += ch;
-      continue;
+    if (cur) {
+      const last = [...cur].pop()!;
+      const first = [...segment][0]!;
+      const canBreak = (CJK_RE.test(last) || CJK_RE.test(first)) && !NO_END.has(last) && !NO_START.has(first);
+      if (canBreak) flush(false);
     }
-    if (CJK_RE.test(ch) && !NO_START.has(ch)) {
-      if (cur && !onlyOpeners(cur)) flush(false);
-      cur += ch;
-      if (!NO_END.has(ch)) flush(false);
-      continue;
-    }
-    if (cur && CJK_RE.test([...cur].pop()!) && !NO_START.has(ch) && !onlyOpeners(cur)) flush(false);
-    cur += ch;
+    cur += segment;
   }
   flush(false);
   return atoms;
@@ -530,64 +530,81 @@ function hasWord(p: string, words: string[]): boolean {
 
 function makePalette(rng: Rng, prompt: string): Palette {
   const p = prompt.toLowerCase();
-  // Hue family, nudged by a few words in the prompt.
+  // Main hue, nudged by a few words in the prompt.
   let hue = rng.range(0, 360);
-  if (hasWord(p, ['warm', 'sunset', 'sunrise', 'summer', 'autumn', 'fall', 'orange', 'gold', 'daylight', 'desert', 'fire', 'coffee', '暖', '夏', '秋', '橙', '金', '日落', '火'])) hue = rng.range(-8, 48);
-  else if (hasWord(p, ['ocean', 'sea', 'water', 'blue', 'cool', 'winter', 'ice', 'sky', 'marine', '海', '蓝', '冷', '冬', '冰', '天空'])) hue = rng.range(185, 235);
+  if (hasWord(p, ['warm', 'sunset', 'sunrise', 'summer', 'autumn', 'fall', 'orange', 'gold', 'daylight', 'desert', 'fire', 'coffee', '暖', '夏', '秋', '橙', '金', '日落', '火'])) hue = rng.range(-6, 42);
+  else if (hasWord(p, ['ocean', 'sea', 'water', 'blue', 'cool', 'winter', 'ice', 'sky', 'marine', '海', '蓝', '冷', '冬', '冰', '天空'])) hue = rng.range(185, 232);
   else if (hasWord(p, ['forest', 'green', 'nature', 'spring', 'leaf', 'garden', 'eco', '森林', '绿', '春', '自然'])) hue = rng.range(85, 160);
   else if (hasWord(p, ['purple', 'violet', 'lavender', '紫'])) hue = rng.range(255, 300);
   else if (hasWord(p, ['pink', 'rose', 'love', 'valentine', '粉', '玫瑰', '爱'])) hue = rng.range(320, 350);
   else if (hasWord(p, ['red', '红', '春节', 'festival'])) hue = rng.range(350, 372);
 
-  let mode: Mode = rng.pick(['light', 'light', 'dark', 'vivid'] as const);
-  const neon = hasWord(p, ['neon', 'cyber', 'synthwave', 'vaporwave', 'glow', '霓虹', '赛博']);
+  let mode: Mode = rng.pick(['light', 'light', 'light', 'dark', 'vivid', 'vivid'] as const);
+  const neon = hasWord(p, ['neon', 'cyber', 'synthwave', 'vaporwave', '霓虹', '赛博']);
   const pastel = hasWord(p, ['pastel', 'soft', 'gentle', 'calm', 'baby', '柔和', '马卡龙', '淡雅', '清新']);
   if (neon || hasWord(p, ['dark', 'night', 'noir', 'midnight', 'moody', 'black', 'space', '黑', '夜', '暗'])) mode = 'dark';
-  else if (pastel || hasWord(p, ['light', 'white', 'clean', 'minimal', 'bright', '白', '简约', '明亮'])) mode = rng.chance(0.8) ? 'light' : 'vivid';
-  else if (hasWord(p, ['vibrant', 'vivid', 'colorful', 'colourful', 'bold colors', 'pop', '鲜艳', '多彩'])) mode = 'vivid';
+  else if (pastel || hasWord(p, ['light', 'white', 'clean', 'minimal', 'airy', '白', '简约', '明亮'])) mode = rng.chance(0.75) ? 'light' : 'vivid';
+  else if (hasWord(p, ['vibrant', 'vivid', 'colorful', 'colourful', 'bright colors', 'pop art', '鲜艳', '多彩'])) mode = 'vivid';
 
-  const scheme = rng.pick([150, 180, 210, 30, -30, 120] as const);
-  const h2 = hue + scheme;
-  const h3 = hue + rng.pick([60, -60, 90, 180] as const);
+  const drift = rng.range(-14, 14);
+  // Second accent: a deep complement, an analogous neighbour, or a pale tint.
+  const a2kind = rng.pick(['deep', 'deep', 'analogous', 'analogous', 'tint'] as const);
+  const side = rng.chance(0.5) ? 1 : -1;
   let bg1: RGB;
   let bg2: RGB;
   let accent1: RGB;
   let accent2: RGB;
-  const drift = rng.range(-28, 28);
   if (mode === 'light') {
-    const s = pastel ? rng.range(35, 60) : rng.range(25, 70);
-    const l = rng.range(88, 94);
-    bg1 = hsl(hue, s, l);
-    bg2 = hsl(hue + drift, s, l - rng.range(3, 8));
-    accent1 = pastel ? hsl(h2, rng.range(55, 75), rng.range(70, 80)) : hsl(h2, rng.range(65, 90), rng.range(48, 60));
-    accent2 = pastel ? hsl(h3, rng.range(50, 70), rng.range(75, 84)) : hsl(hue + drift / 2, rng.range(70, 95), rng.range(52, 64));
-  } else if (mode === 'dark') {
-    const s = rng.range(30, 65);
-    bg1 = hsl(hue, s, rng.range(7, 13));
-    bg2 = hsl(hue + drift, s, rng.range(14, 22));
-    if (neon) {
-      accent1 = hsl(rng.pick([300, 320, 190, 175] as const) + rng.range(-10, 10), 100, 58);
-      accent2 = hsl(rng.pick([55, 200, 280] as const) + rng.range(-10, 10), 100, 60);
+    const bh = hue + rng.range(-12, 12);
+    const s = pastel ? rng.range(45, 70) : rng.range(22, 55);
+    const l = rng.range(91, 95);
+    bg1 = hsl(bh, s, l);
+    bg2 = hsl(bh + drift, s, l - rng.range(4, 8));
+    if (pastel) {
+      accent1 = hsl(hue, rng.range(60, 80), rng.range(70, 78));
+      accent2 = hsl(hue + side * rng.range(60, 120), rng.range(50, 70), rng.range(76, 84));
     } else {
-      accent1 = hsl(h2, rng.range(65, 90), rng.range(52, 64));
-      accent2 = hsl(hue, rng.range(60, 85), rng.range(45, 58));
+      accent1 = hsl(hue, rng.range(75, 92), rng.range(50, 58));
+      accent2 =
+        a2kind === 'deep'
+          ? hsl(hue + 180 + rng.range(-25, 25), rng.range(45, 70), rng.range(22, 32))
+          : a2kind === 'analogous'
+            ? hsl(hue + side * rng.range(28, 48), rng.range(80, 95), rng.range(55, 64))
+            : hsl(hue + side * rng.range(10, 30), rng.range(70, 90), rng.range(76, 84));
+    }
+  } else if (mode === 'dark') {
+    const bh = rng.chance(0.5) ? hue + 180 + rng.range(-20, 20) : hue;
+    const s = rng.range(30, 60);
+    bg1 = hsl(bh, s, rng.range(7, 11));
+    bg2 = hsl(bh + drift, s, rng.range(14, 20));
+    if (neon) {
+      const nh = rng.pick([300, 320, 190, 175] as const) + rng.range(-8, 8);
+      accent1 = hsl(nh, 100, 58);
+      accent2 = hsl(nh + side * rng.range(100, 140), 100, 60);
+    } else {
+      accent1 = hsl(hue, rng.range(78, 95), rng.range(54, 62));
+      accent2 = hsl(hue + side * rng.range(28, 48), rng.range(80, 95), rng.range(60, 68));
     }
   } else {
-    const s = rng.range(60, 85);
-    bg1 = hsl(hue, s, rng.range(44, 56));
-    bg2 = hsl(hue + drift, s, rng.range(36, 48));
-    accent1 = hsl(h2, rng.range(70, 95), rng.range(55, 70));
-    accent2 = hsl(h3, rng.range(60, 90), rng.range(80, 90));
+    const s = rng.range(68, 85);
+    const l = rng.range(46, 54);
+    bg1 = hsl(hue, s, l);
+    bg2 = hsl(hue + drift, s, l - rng.range(6, 10));
+    accent1 = hsl(hue + side * rng.range(25, 45), rng.range(85, 98), rng.range(62, 72));
+    accent2 =
+      a2kind === 'deep' || a2kind === 'analogous'
+        ? hsl(hue + 180 + rng.range(-25, 25), rng.range(45, 70), rng.range(16, 26))
+        : hsl(hue + side * rng.range(10, 30), rng.range(60, 90), rng.range(88, 93));
   }
 
   const glow: RGB = mode === 'dark' ? mix(accent1, [255, 255, 255], 0.2) : [255, 255, 255];
-  const glowOpacity = mode === 'dark' ? 0.22 : mode === 'vivid' ? 0.22 : 0.5;
+  const glowOpacity = mode === 'dark' ? 0.2 : mode === 'vivid' ? 0.22 : 0.5;
 
   const dark = hsl(hue, 35, 9);
   const light = hsl(hue, 40, 97);
   const bgs = () => [bg1, bg2, mix(bg1, glow, glowOpacity), mix(bg2, glow, glowOpacity)];
   const minC = (c: RGB) => Math.min(...bgs().map((b) => contrast(b, c)));
-  let text = minC(dark) >= minC(light) ? dark : light;
+  const text = minC(dark) >= minC(light) ? dark : light;
   // Nudge the background until the text reads at WCAG AA (4.5:1) everywhere.
   for (let i = 0; i < 30 && minC(text) < 4.8; i++) {
     const toward: RGB = text === dark ? [255, 255, 255] : [0, 0, 0];
@@ -636,7 +653,8 @@ interface TextBlock {
   /** Ink bounds of everything drawn (with some padding). */
   bounds: Box;
   headlineSize: number;
-  ruleSvg: (color: string) => string;
+  /** Where the accent rule between headline and subtitle goes, if there is one. */
+  ruleBox: Box | null;
 }
 
 function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: Palette): TextBlock {
@@ -729,16 +747,13 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
   const ruleH = Math.max(2, g * 0.55);
   const ruleY = top + headH + gap / 2 - ruleH / 2;
   const ruleX = spec.align === 'center' ? box.x + (box.w - ruleW) / 2 : box.x;
-  const ruleSvg = (color: string) =>
-    spec.rule && sub.lines.length && lines.length
-      ? `<rect x="${fmt(ruleX)}" y="${fmt(ruleY)}" width="${fmt(ruleW)}" height="${fmt(ruleH)}" fill="${color}"/>`
-      : '';
+  const ruleBox = spec.rule && sub.lines.length && lines.length ? { x: ruleX, y: ruleY, w: ruleW, h: ruleH } : null;
   const pad = g * 1.5;
   return {
     svg: parts.join(''),
     bounds: { x: minX - pad, y: top - pad, w: maxX - minX + 2 * pad, h: totalH + 2 * pad },
     headlineSize: size,
-    ruleSvg,
+    ruleBox,
   };
 }
 
@@ -790,44 +805,95 @@ function rect(x: number, y: number, w: number, h: number, color: RGB, opacity = 
   };
 }
 
-/** Parallel stripes at `angle` degrees filling `clip` (a circle or a rectangle). */
-function stripes(ctx: Ctx, clip: { circle: [number, number, number] } | { rect: Box }, gap: number, angle: number, color: RGB, opacity = 1): Shape {
-  const id = ctx.nextId();
-  const pid = ctx.nextId();
+type Pt = [number, number];
+
+/** Clip a convex polygon to the half-plane n·p <= c (Sutherland–Hodgman, one edge). */
+function clipHalfPlane(poly: Pt[], nx: number, ny: number, c: number): Pt[] {
+  const out: Pt[] = [];
+  const inside = (p: Pt) => nx * p[0] + ny * p[1] <= c;
+  for (let i = 0; i < poly.length; i++) {
+    const a = poly[i]!;
+    const b = poly[(i + 1) % poly.length]!;
+    const ia = inside(a);
+    const ib = inside(b);
+    if (ia) out.push(a);
+    if (ia !== ib) {
+      const da = nx * a[0] + ny * a[1] - c;
+      const db = nx * b[0] + ny * b[1] - c;
+      const t = da / (da - db);
+      out.push([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Parallel stripes at `angle` degrees filling a circle or a rectangle, as plain paths
+ * (librsvg is slow with masks and patterns, fast with paths).
+ */
+function stripes(clip: { circle: [number, number, number] } | { rect: Box }, gap: number, angle: number, color: RGB, opacity = 1): Shape {
   const bbox = 'circle' in clip ? circleBox(...clip.circle) : clip.rect;
-  ctx.defs.push(
-    `<pattern id="${pid}" patternUnits="userSpaceOnUse" width="${fmt(gap)}" height="${fmt(gap)}" patternTransform="rotate(${fmt(angle)})"><rect width="${fmt(gap / 2)}" height="${fmt(gap)}" fill="#fff"/></pattern>`,
-  );
-  const clipShape =
-    'circle' in clip
-      ? `<circle cx="${fmt(clip.circle[0])}" cy="${fmt(clip.circle[1])}" r="${fmt(clip.circle[2])}"/>`
-      : `<rect x="${fmt(clip.rect.x)}" y="${fmt(clip.rect.y)}" width="${fmt(clip.rect.w)}" height="${fmt(clip.rect.h)}"/>`;
-  ctx.defs.push(`<mask id="${id}" maskUnits="userSpaceOnUse" x="0" y="0" width="${ctx.W}" height="${ctx.H}">${clipShape.replace('/>', ` fill="url(#${pid})"/>`)}</mask>`);
+  const th = (angle * Math.PI) / 180;
+  const nx = Math.cos(th);
+  const ny = Math.sin(th);
+  const cx = bbox.x + bbox.w / 2;
+  const cy = bbox.y + bbox.h / 2;
+  const half = 'circle' in clip ? clip.circle[2] : (Math.abs(nx) * bbox.w + Math.abs(ny) * bbox.h) / 2;
+  const bands: [number, number][] = [];
+  const n = Math.floor((2 * half) / gap);
+  const start = -(n * gap) / 2 - gap / 4;
+  for (let k = 0; k <= n; k++) {
+    const d1 = Math.max(-half, start + k * gap);
+    const d2 = Math.min(half, start + k * gap + gap / 2);
+    if (d2 - d1 > 0.5) bands.push([d1, d2]);
+  }
+  let d = '';
+  if ('circle' in clip) {
+    const r = clip.circle[2];
+    for (const [d1, d2] of bands) {
+      const h1 = Math.sqrt(Math.max(0, r * r - d1 * d1));
+      const h2 = Math.sqrt(Math.max(0, r * r - d2 * d2));
+      // In the stripe frame (u along the normal, v along the stripe), then rotated back.
+      const P = (u: number, v: number) => `${fmt(cx + u * nx - v * ny)} ${fmt(cy + u * ny + v * nx)}`;
+      d += `M${P(d1, -h1)}L${P(d1, h1)}A${fmt(r)} ${fmt(r)} 0 0 0 ${P(d2, h2)}L${P(d2, -h2)}A${fmt(r)} ${fmt(r)} 0 0 0 ${P(d1, -h1)}Z`;
+    }
+  } else {
+    const { x, y, w, h } = clip.rect;
+    const poly: Pt[] = [
+      [x, y],
+      [x + w, y],
+      [x + w, y + h],
+      [x, y + h],
+    ];
+    const c0 = nx * cx + ny * cy;
+    for (const [d1, d2] of bands) {
+      const band = clipHalfPlane(clipHalfPlane(poly, nx, ny, c0 + d2), -nx, -ny, -(c0 + d1));
+      if (band.length >= 3) d += 'M' + band.map((q) => `${fmt(q[0])} ${fmt(q[1])}`).join('L') + 'Z';
+    }
+  }
   return {
     bbox,
     color,
     opacity,
-    draw: (c, o) =>
-      `<rect x="${fmt(bbox.x)}" y="${fmt(bbox.y)}" width="${fmt(bbox.w)}" height="${fmt(bbox.h)}" fill="${c}" mask="url(#${id})"${o < 1 ? ` fill-opacity="${o}"` : ''}/>`,
+    draw: (c, o) => (d ? `<path d="${d}" fill="${c}"${o < 1 ? ` fill-opacity="${o}"` : ''}/>` : ''),
   };
 }
 
-function dotGrid(ctx: Ctx, x: number, y: number, cols: number, rows: number, step: number, r: number, color: RGB, opacity = 1): Shape {
-  const pid = ctx.nextId();
-  ctx.defs.push(
-    `<pattern id="${pid}" patternUnits="userSpaceOnUse" x="${fmt(x)}" y="${fmt(y)}" width="${fmt(step)}" height="${fmt(step)}"><circle cx="${fmt(step / 2)}" cy="${fmt(step / 2)}" r="${fmt(r)}" fill="#fff"/></pattern>`,
-  );
-  const mid = ctx.nextId();
-  ctx.defs.push(
-    `<mask id="${mid}" maskUnits="userSpaceOnUse" x="0" y="0" width="${ctx.W}" height="${ctx.H}"><rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(cols * step)}" height="${fmt(rows * step)}" fill="url(#${pid})"/></mask>`,
-  );
+function dotGrid(x: number, y: number, cols: number, rows: number, step: number, r: number, color: RGB, opacity = 1): Shape {
   const bbox = { x, y, w: cols * step, h: rows * step };
+  let d = '';
+  for (let i = 0; i < cols; i++) {
+    for (let j = 0; j < rows; j++) {
+      const cx = x + step * (i + 0.5);
+      const cy = y + step * (j + 0.5);
+      d += `M${fmt(cx - r)} ${fmt(cy)}a${fmt(r)} ${fmt(r)} 0 1 0 ${fmt(2 * r)} 0a${fmt(r)} ${fmt(r)} 0 1 0 ${fmt(-2 * r)} 0Z`;
+    }
+  }
   return {
     bbox,
     color,
     opacity,
-    draw: (c, o) =>
-      `<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(bbox.w)}" height="${fmt(bbox.h)}" fill="${c}" mask="url(#${mid})"${o < 1 ? ` fill-opacity="${o}"` : ''}/>`,
+    draw: (c, o) => `<path d="${d}" fill="${c}"${o < 1 ? ` fill-opacity="${o}"` : ''}/>`,
   };
 }
 
@@ -909,7 +975,7 @@ function layoutSidebar(ctx: Ctx): LayoutResult {
       const out: Shape[] = [rect(0, 0, barW, H, pal.accent1)];
       const thin = Math.max(2, barW * 0.16);
       out.push(rect(barW + thin, 0, thin, H, pal.accent2));
-      const r = mn * rng.range(0.3, 0.4);
+      const r = (o === 'portrait' ? W * 1.1 : mn) * rng.range(0.3, 0.4);
       const cx = W - r * rng.range(0.55, 0.85);
       const cy = r * rng.range(0.55, 0.9);
       out.push(circle(cx, cy, r, pal.accent2));
@@ -917,7 +983,7 @@ function layoutSidebar(ctx: Ctx): LayoutResult {
       for (let i = 1; i <= rings; i++) {
         out.push(ring(cx, cy, r * (1 + 0.16 * i), Math.max(1.5, mn * 0.004), pal.accent1, 1 - i * 0.15));
       }
-      out.push(stripes(ctx, { circle: [cx, cy, r] }, mn * rng.range(0.025, 0.04), rng.pick([0, 45, -45, 90] as const), pal.bg1, 0.9));
+      out.push(stripes({ circle: [cx, cy, r] }, mn * rng.range(0.025, 0.04), rng.pick([0, 45, -45, 90] as const), pal.bg1, 0.9));
       return out;
     },
   };
@@ -943,30 +1009,28 @@ function layoutTopBand(ctx: Ctx): LayoutResult {
       const out: Shape[] = [rect(0, 0, W, bandH, band)];
       const r = Math.min(bandH * rng.range(0.62, 0.8), W * 0.32);
       const cx = W * rng.range(0.3, 0.7);
-      const sunId = ctx.nextId();
-      ctx.defs.push(`<clipPath id="${sunId}"><rect x="0" y="0" width="${W}" height="${fmt(bandH)}"/></clipPath>`);
       const sun = pal.accent2;
       out.push({
         bbox: { x: cx - r, y: bandH - r, w: 2 * r, h: r },
         color: sun,
         opacity: 1,
         draw: (c) => {
-          // Retro sun: disc cut by horizontal gaps that widen towards the horizon.
+          // Retro sun: a half disc on the band's lower edge, cut by gaps that widen downwards.
           let gaps = '';
           const n = 5;
           for (let i = 0; i < n; i++) {
             const gy = bandH - r * 0.55 + (r * 0.55 * i) / n;
             const gh = (r * 0.05 * (i + 1)) / 2;
-            gaps += `<rect x="${fmt(cx - r)}" y="${fmt(gy)}" width="${fmt(2 * r)}" height="${fmt(gh)}" fill="${hex(band)}"/>`;
+            gaps += `<rect x="${fmt(cx - r - 1)}" y="${fmt(gy)}" width="${fmt(2 * r + 2)}" height="${fmt(gh)}" fill="${hex(band)}"/>`;
           }
-          return `<g clip-path="url(#${sunId})"><circle cx="${fmt(cx)}" cy="${fmt(bandH)}" r="${fmt(r)}" fill="${c}"/>${gaps}</g>`;
+          return `<path d="M${fmt(cx - r)} ${fmt(bandH)}A${fmt(r)} ${fmt(r)} 0 0 1 ${fmt(cx + r)} ${fmt(bandH)}Z" fill="${c}"/>${gaps}`;
         },
       });
       const step = mn * 0.03;
       const cols = rng.int(4, 7);
       const rows = rng.int(3, 5);
       const dx = rng.chance(0.5) ? m * 0.6 : W - m * 0.6 - cols * step;
-      out.push(dotGrid(ctx, dx, m * 0.6, cols, rows, step, step * 0.16, pal.mode === 'dark' ? pal.text : pal.bg1, 0.7));
+      out.push(dotGrid(dx, m * 0.6, cols, rows, step, step * 0.16, pal.mode === 'dark' ? pal.text : pal.bg1, 0.7));
       // A thin line just under the band.
       out.push(rect(0, bandH + mn * 0.012, W, Math.max(1.5, mn * 0.004), pal.accent2));
       return out;
@@ -999,7 +1063,7 @@ function layoutSwiss(ctx: Ctx): LayoutResult {
       const sy = cy - sq * rng.range(0.1, 0.5);
       out.push(rect(sx, sy, sq, sq, pal.accent2));
       out.push(circle(cx, cy, r, pal.accent1));
-      out.push(stripes(ctx, { circle: [cx, cy, r] }, mn * rng.range(0.022, 0.035), rng.pick([0, 90, 30, -30] as const), pal.text, 0.85));
+      out.push(stripes({ circle: [cx, cy, r] }, mn * rng.range(0.022, 0.035), rng.pick([0, 90, 30, -30] as const), pal.text, 0.85));
       out.push(circle(cx + r * 0.1, cy - r * 0.05, r * 0.52, pal.accent1));
       const small = mn * 0.035;
       out.push(circle(sx + small, sy + sq - small, small * 0.8, pal.text));
@@ -1041,7 +1105,7 @@ function layoutFrame(ctx: Ctx): LayoutResult {
       out.push(ring(cx, H - inset, r * 1.2, Math.max(1.5, mn * 0.005), pal.accent1));
       const bw = mn * rng.range(0.22, 0.3);
       const bx = corner ? W - inset - bw : inset;
-      out.push(stripes(ctx, { rect: { x: bx, y: inset, w: bw, h: bw } }, mn * 0.028, 45, pal.accent2));
+      out.push(stripes({ rect: { x: bx, y: inset, w: bw, h: bw } }, mn * 0.028, 45, pal.accent2));
       return out;
     },
     overlays: () => {
@@ -1091,11 +1155,22 @@ export function buildPosterSvg(req: PosterRequest): string {
     `<radialGradient id="glow" gradientUnits="userSpaceOnUse" cx="${fmt(W * gcx)}" cy="${fmt(H * gcy)}" r="${fmt(Math.max(W, H) * 0.75)}"><stop offset="0" stop-color="${hex(pal.glow)}" stop-opacity="${pal.glowOpacity}"/><stop offset="1" stop-color="${hex(pal.glow)}" stop-opacity="0"/></radialGradient>`,
   );
 
-  const shapes = layout.shapes(text).map((s) => {
+  const drawnShapes = layout.shapes(text);
+  const shapes = drawnShapes.map((s) => {
     const op = intersects(s.bbox, text.bounds) ? Math.min(s.opacity, safeOpacity(pal, s.color, s.opacity)) : s.opacity;
     return op > 0 ? s.draw(hex(s.color), op) : '';
   });
   const overlays = layout.overlays ? layout.overlays(text) : [];
+
+  // The rule takes the layout's accent unless it would vanish into a shape or the background.
+  let ruleSvg = '';
+  if (text.ruleBox) {
+    const rb = text.ruleBox;
+    let rc = layout.ruleColor;
+    const hidden = drawnShapes.some((s) => intersects(s.bbox, rb) && contrast(s.color, rc) < 1.6);
+    if (hidden || pal.behindText.some((b) => contrast(b, rc) < 1.6)) rc = pal.text;
+    ruleSvg = `<rect x="${fmt(rb.x)}" y="${fmt(rb.y)}" width="${fmt(rb.w)}" height="${fmt(rb.h)}" fill="${hex(rc)}"/>`;
+  }
 
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">` +
@@ -1104,7 +1179,7 @@ export function buildPosterSvg(req: PosterRequest): string {
     `<rect width="${W}" height="${H}" fill="url(#glow)"/>` +
     shapes.join('') +
     overlays.join('') +
-    text.ruleSvg(hex(layout.ruleColor)) +
+    ruleSvg +
     text.svg +
     `</svg>`
   );
