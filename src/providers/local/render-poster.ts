@@ -590,7 +590,7 @@ function makePalette(rng: Rng, prompt: string): Palette {
     const l = rng.range(46, 54);
     bg1 = hsl(hue, s, l);
     bg2 = hsl(hue + drift, s, l - rng.range(6, 10));
-    accent1 = hsl(hue + side * rng.range(25, 45), rng.range(85, 98), rng.range(62, 72));
+    accent1 = hsl(hue + side * rng.range(20, 40), rng.range(85, 98), rng.range(72, 82));
     accent2 =
       a2kind === 'deep' || a2kind === 'analogous'
         ? hsl(hue + 180 + rng.range(-25, 25), rng.range(45, 70), rng.range(16, 26))
@@ -644,6 +644,8 @@ interface TextSpec {
   align: 'left' | 'center';
   anchor: 'top' | 'middle' | 'bottom';
   maxLines: number;
+  /** Largest headline size, in % of the geometric mean of width and height. */
+  maxSize: number;
   /** Draw a short accent rule between headline and subtitle. */
   rule: boolean;
 }
@@ -664,14 +666,19 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
   const subtitleText = drawable(pt.subtitle, 'regular');
 
   // Subtitle first: its size is fixed, and the headline gets what is left.
-  const subSize = Math.max(8, g * (W / H > 1.6 ? 2.2 : 2.4));
-  const subLh = 1.42;
-  const subMaxW = Math.min(box.w, subSize * 36) / subSize;
-  const sub = subtitleText
-    ? wrap(atomize(subtitleText), subMaxW * 0.985, 'regular', 0, W / H > 1.3 ? 3 : 4)
-    : { lines: [] as string[], broken: false, truncated: false };
+  const subSize = Math.max(8, g * (W / H > 1.6 ? 2.5 : 2.7));
+  const subLh = 1.4;
+  const subMaxW = (Math.min(box.w, subSize * 34) / subSize) * 0.985;
+  const subAtoms = atomize(subtitleText);
+  let sub: Wrapped = { lines: [], broken: false, truncated: false };
+  if (subAtoms.length) {
+    sub = wrap(subAtoms, subMaxW, 'regular', 0, W / H > 1.3 ? 3 : 4);
+    if (!sub.truncated && sub.lines.length > 1) {
+      sub = wrap(subAtoms, balance(subAtoms, subMaxW, 'regular', 0, sub.lines.length), 'regular', 0);
+    }
+  }
   const subBlockH = sub.lines.length ? subSize * (0.75 + subLh * (sub.lines.length - 1) + 0.25) : 0;
-  const ruleGap = spec.rule ? g * 4.4 : g * 3.2;
+  const ruleGap = spec.rule ? g * 6 : g * 3.4;
   const gap = sub.lines.length ? ruleGap : 0;
 
   const hasCjk = CJK_RE.test(headlineText);
@@ -684,30 +691,36 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
   const availH = Math.max(box.h - subBlockH - gap, box.h * 0.35);
   const blockH = (n: number, s: number) => s * (capH + lh * (n - 1) + descH);
 
-  const sMax = Math.min(g * 17, box.h);
+  const sMax = Math.min(g * spec.maxSize, box.h);
   const sMin = Math.max(10, g * 3.2);
   let size = sMin;
   let lines: string[] = [];
   if (atoms.length) {
-    let found = false;
-    for (let s = sMax; s >= sMin; s *= 0.96) {
-      const r = wrap(atoms, (box.w / s) * 0.985, 'bold', tracking);
+    // Largest size whose (balanced) wrapping fits; a size that leaves a lone character on
+    // the last line gives way to a slightly smaller one that does not, if there is one.
+    const widow = (ls: string[]) => ls.length > 1 && [...ls[ls.length - 1]!.trim()].length <= (hasCjk ? 1 : 2);
+    let first: { s: number; lines: string[] } | null = null;
+    for (let s = sMax; s >= sMin; s *= 0.97) {
+      if (first && s < first.s * 0.8) break;
+      const maxW = (box.w / s) * 0.985;
+      const r = wrap(atoms, maxW, 'bold', tracking);
       if (r.broken) continue;
-      if (r.lines.length <= spec.maxLines && blockH(r.lines.length, s) <= availH) {
-        size = s;
-        lines = r.lines;
-        found = true;
+      if (r.lines.length > spec.maxLines || blockH(r.lines.length, s) > availH) continue;
+      const ls = r.lines.length > 1 ? wrap(atoms, balance(atoms, maxW, 'bold', tracking, r.lines.length), 'bold', tracking).lines : r.lines;
+      if (!first) first = { s, lines: ls };
+      if (!widow(ls)) {
+        first = { s, lines: ls };
         break;
       }
     }
-    if (!found) {
+    if (first) {
+      size = first.s;
+      lines = first.lines;
+    } else {
       // Very long headline: smallest size, cut to as many lines as fit.
       size = sMin;
       const n = Math.max(1, Math.min(spec.maxLines + 2, Math.floor((availH / size - capH - descH) / lh) + 1));
       lines = wrap(atoms, (box.w / size) * 0.985, 'bold', tracking, n).lines;
-    } else if (lines.length > 1) {
-      const bw = balance(atoms, (box.w / size) * 0.985, 'bold', tracking, lines.length);
-      lines = wrap(atoms, bw, 'bold', tracking).lines;
     }
   }
 
@@ -744,7 +757,7 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
     maxX = box.x;
   }
   const ruleW = Math.max(g * 7, size * 0.9);
-  const ruleH = Math.max(2, g * 0.55);
+  const ruleH = Math.max(2, g * 0.6);
   const ruleY = top + headH + gap / 2 - ruleH / 2;
   const ruleX = spec.align === 'center' ? box.x + (box.w - ruleW) / 2 : box.x;
   const ruleBox = spec.rule && sub.lines.length && lines.length ? { x: ruleX, y: ruleY, w: ruleW, h: ruleH } : null;
@@ -928,7 +941,7 @@ function layoutCentered(ctx: Ctx): LayoutResult {
         ? { x: m, y: H * 0.2, w: W - 2 * m, h: H * 0.6 }
         : { x: m * 1.4, y: H * 0.17, w: W - 2.8 * m, h: H * 0.66 };
   return {
-    spec: { box, align: 'center', anchor: 'middle', maxLines: o === 'landscape' ? 3 : 4, rule: true },
+    spec: { box, align: 'center', anchor: 'middle', maxLines: o === 'landscape' ? 3 : 4, maxSize: 14.5, rule: true },
     ruleColor: pal.accent1,
     shapes: () => {
       const cx = W / 2 + rng.range(-0.12, 0.12) * W;
@@ -969,15 +982,17 @@ function layoutSidebar(ctx: Ctx): LayoutResult {
         ? { x: x0, y: H * 0.42, w: W - x0 - m, h: H * 0.58 - m * 1.2 }
         : { x: x0, y: H * 0.36, w: W - x0 - m, h: H * 0.64 - m };
   return {
-    spec: { box, align: 'left', anchor: 'bottom', maxLines: 4, rule: true },
+    spec: { box, align: 'left', anchor: 'bottom', maxLines: 4, maxSize: 16, rule: true },
     ruleColor: pal.accent1,
-    shapes: () => {
+    shapes: (text) => {
       const out: Shape[] = [rect(0, 0, barW, H, pal.accent1)];
       const thin = Math.max(2, barW * 0.16);
       out.push(rect(barW + thin, 0, thin, H, pal.accent2));
-      const r = (o === 'portrait' ? W * 1.1 : mn) * rng.range(0.3, 0.4);
+      // The disc fills the corner above the text block.
+      const free = o === 'landscape' ? H : Math.max(text.bounds.y, H * 0.3);
+      const r = Math.min((o === 'portrait' ? W * 1.1 : mn) * rng.range(0.3, 0.4), free * 0.6);
       const cx = W - r * rng.range(0.55, 0.85);
-      const cy = r * rng.range(0.55, 0.9);
+      const cy = Math.max(r * 0.35, Math.min(r * rng.range(0.55, 0.9), free - r * 1.08));
       out.push(circle(cx, cy, r, pal.accent2));
       const rings = rng.int(2, 4);
       for (let i = 1; i <= rings; i++) {
@@ -1003,7 +1018,7 @@ function layoutTopBand(ctx: Ctx): LayoutResult {
       : { x: m, y: bandH + m * 0.9, w: W - 2 * m, h: H - bandH - m * 1.8 };
   const band = mix(pal.accent1, pal.mode === 'dark' ? [0, 0, 0] : pal.bg1, 0.15);
   return {
-    spec: { box, align, anchor: 'middle', maxLines: o === 'landscape' ? 2 : 4, rule: true },
+    spec: { box, align, anchor: 'middle', maxLines: o === 'landscape' ? 2 : 4, maxSize: 15, rule: true },
     ruleColor: pal.accent1,
     shapes: () => {
       const out: Shape[] = [rect(0, 0, W, bandH, band)];
@@ -1051,7 +1066,7 @@ function layoutSwiss(ctx: Ctx): LayoutResult {
       ? { x: m, y: m, w: W * 0.5 - m, h: H - 2 * m }
       : { x: m, y: H * 0.56, w: W - 2 * m, h: H * 0.44 - m };
   return {
-    spec: { box, align: 'left', anchor: 'bottom', maxLines: o === 'landscape' ? 4 : 3, rule: false },
+    spec: { box, align: 'left', anchor: 'bottom', maxLines: o === 'landscape' ? 4 : 3, maxSize: 17, rule: false },
     ruleColor: pal.accent1,
     shapes: () => {
       const out: Shape[] = [];
@@ -1094,7 +1109,7 @@ function layoutFrame(ctx: Ctx): LayoutResult {
       ? { x: W * 0.17, y: m * 1.6, w: W * 0.66, h: H - 3.2 * m }
       : { x: m * 1.6, y: H * 0.2, w: W - 3.2 * m, h: H * 0.6 };
   return {
-    spec: { box, align: 'center', anchor: 'middle', maxLines: o === 'landscape' ? 3 : 4, rule: true },
+    spec: { box, align: 'center', anchor: 'middle', maxLines: o === 'landscape' ? 3 : 4, maxSize: 14, rule: true },
     ruleColor: pal.accent2,
     shapes: () => {
       const out: Shape[] = [];
@@ -1103,7 +1118,7 @@ function layoutFrame(ctx: Ctx): LayoutResult {
       const cx = corner ? inset : W - inset;
       out.push(circle(cx, H - inset, r, pal.accent1));
       out.push(ring(cx, H - inset, r * 1.2, Math.max(1.5, mn * 0.005), pal.accent1));
-      const bw = mn * rng.range(0.22, 0.3);
+      const bw = mn * rng.range(0.16, 0.22);
       const bx = corner ? W - inset - bw : inset;
       out.push(stripes({ rect: { x: bx, y: inset, w: bw, h: bw } }, mn * 0.028, 45, pal.accent2));
       return out;
