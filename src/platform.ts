@@ -7,6 +7,8 @@ import { loadCatalogFile } from './config/load-catalog.js';
 import type { Settings } from './config/settings.js';
 import { openDatabase, type Db, type DbKind } from './db/database.js';
 import { providerIds, providerNeedsCredentials } from './providers/registry.js';
+import { PlatformMetrics } from './observability/metrics.js';
+import { BullMqQueue } from './queue/bullmq.js';
 import { InProcessQueue } from './queue/in-process.js';
 import type { TaskQueue } from './queue/types.js';
 import { ApiKeyService } from './services/api-keys.js';
@@ -35,6 +37,7 @@ export interface Platform {
   router: NodeRouter;
   dispatcher: Dispatcher;
   runner?: TaskRunner;
+  metrics: PlatformMetrics;
   log: Logger;
   close(): Promise<void>;
 }
@@ -58,17 +61,27 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   const ledger = new LedgerService(db);
   const tasks = new TaskService(db, ledger, catalog);
   const storage = new LocalDiskStorage(path.join(settings.dataDir, 'files'));
-  const queue: TaskQueue = new InProcessQueue();
+  const queue: TaskQueue = settings.redisUrl ? new BullMqQueue(settings.redisUrl, { prefix: settings.queuePrefix, lockMs: settings.leaseMs }) : new InProcessQueue();
+  const metrics = new PlatformMetrics(queue);
   const router = new NodeRouter(catalog);
   const dispatcher = new Dispatcher({ settings, catalog, tasks, queue, router, log });
 
   let runner: TaskRunner | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
   if (opts.workers) {
-    runner = new TaskRunner({ settings, catalog, tasks, storage, queue, router, log });
+    runner = new TaskRunner({ settings, catalog, tasks, storage, queue, router, log, metrics });
     const wanted = opts.nodes?.length ? opts.nodes : [LOCAL_NODE, ...catalog.nodes.map((n) => n.id)];
     const lanes = [...new Set(wanted)].map((id) => ({ id, concurrency: catalog.node(id)?.concurrency ?? 4 }));
     await queue.consume(lanes, (job) => runner!.run(job));
-    await dispatcher.recover(true);
+    if (settings.redisUrl) {
+      // Other workers may be alive: only take over tasks whose lease ran out, and queued tasks
+      // whose job went missing (e.g. a gateway died between saving and queueing).
+      const sweep = () => dispatcher.recover(false, new Date(Date.now() - settings.leaseMs).toISOString()).catch((err) => log.warn({ err }, 'sweep failed'));
+      await sweep();
+      sweeper = setInterval(sweep, settings.sweepMs);
+    } else {
+      await dispatcher.recover(true);
+    }
   }
 
   return {
@@ -85,8 +98,10 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
     router,
     dispatcher,
     runner,
+    metrics,
     log,
     async close() {
+      clearInterval(sweeper);
       runner?.stop();
       await queue.close();
       await closeDb();

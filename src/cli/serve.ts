@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import { buildServer } from '../http/server.js';
+import { buildProbeServer, buildServer } from '../http/server.js';
 import { createPlatform } from '../platform.js';
 
 /**
@@ -19,12 +19,16 @@ export async function serve(settings: Settings, role: 'serve' | 'worker', nodes:
   } else {
     platform.log.info({ nodes: nodes.length ? nodes : 'all' }, 'API in One worker is running');
   }
+  const metricsPort = settings.env.AIO_METRICS_PORT;
+  const metricsApp = role === 'worker' && metricsPort ? await buildProbeServer(platform) : undefined;
+  if (metricsApp) await metricsApp.listen({ host: settings.host, port: Number(metricsPort) });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     platform.log.info({ signal }, 'shutting down');
     await app?.close();
+    await metricsApp?.close();
     await platform.close();
     process.exit(0);
   };

@@ -84,12 +84,24 @@ export const ProviderConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A credit pack sold through Stripe Checkout on the dashboard. */
+export const PackSchema = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]*$' }),
+    name: Text,
+    credits: Type.Integer({ minimum: 1 }),
+    amount_usd: Type.Number({ minimum: 0.5, maximum: 100000 }),
+  },
+  { additionalProperties: false },
+);
+
 export const CatalogSchema = Type.Object(
   {
     $comment: Type.Optional(Type.String()),
     providers: Type.Record(Type.String(), ProviderConfigSchema),
     nodes: Type.Array(NodeSchema),
     models: Type.Array(ModelSchema, { minItems: 1 }),
+    packs: Type.Optional(Type.Array(PackSchema)),
   },
   { additionalProperties: false },
 );
@@ -98,3 +110,4 @@ export type ModelConfig = Static<typeof ModelSchema>;
 export type NodeConfig = Static<typeof NodeSchema>;
 export type ProviderConfig = Static<typeof ProviderConfigSchema>;
 export type CatalogFile = Static<typeof CatalogSchema>;
+export type PackConfig = Static<typeof PackSchema>;

@@ -11,6 +11,8 @@ export interface Settings {
   /** `postgres://...` for PostgreSQL; otherwise the SQLite file path. */
   databaseUrl: string;
   redisUrl?: string;
+  /** Key prefix of the BullMQ queues in Redis (several platforms can share one Redis). */
+  queuePrefix: string;
   catalogFile: string;
   publicUrl?: string;
   logLevel: string;
@@ -19,6 +21,10 @@ export interface Settings {
   upstreamTimeoutMs: number;
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** How long a running task is leased to its worker before others may take it over. */
+  leaseMs: number;
+  /** How often distributed workers sweep for tasks that lost their job or their worker. */
+  sweepMs: number;
   env: NodeJS.ProcessEnv;
 }
 
@@ -38,6 +44,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dataDir,
     databaseUrl: env.DATABASE_URL || path.join(dataDir, 'aio.sqlite'),
     redisUrl: env.REDIS_URL || undefined,
+    queuePrefix: env.AIO_QUEUE_PREFIX || 'aio',
     catalogFile: path.resolve(env.AIO_CATALOG || path.join(PROJECT_ROOT, 'config/catalog.json')),
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, '') || undefined,
     logLevel: env.LOG_LEVEL || 'info',
@@ -46,6 +53,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     upstreamTimeoutMs: int(env, 'AIO_UPSTREAM_TIMEOUT_MS', 120_000),
     rateLimitPerMinute: int(env, 'AIO_RATE_LIMIT_PER_MINUTE', 600),
     bodyLimitBytes: int(env, 'AIO_BODY_LIMIT_BYTES', 64 * 1024),
+    leaseMs: Math.max(1000, int(env, 'AIO_LEASE_MS', 30_000)),
+    sweepMs: Math.max(500, int(env, 'AIO_SWEEP_MS', 10_000)),
     env,
   };
 }

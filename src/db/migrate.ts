@@ -1,8 +1,10 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m001 from './migrations/001_initial.js';
+import * as m002 from './migrations/002_dashboard.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
+  '002_dashboard': m002,
 };
 
 /** Brings the schema up to date; safe to call from several processes at start. */

@@ -86,10 +86,77 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+// --- dashboard (002) ---------------------------------------------------------------------
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session token; the token itself is only in the browser's cookie. */
+  token_hash: string;
+  user_id: string;
+  /** The CSRF token of this session (also in the readable `aio_csrf` cookie). */
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface RedemptionCodesTable {
+  id: string;
+  /** `AIO-XXXX-XXXX-XXXX`, upper case. */
+  code: string;
+  credits: number;
+  note: string | null;
+  created_by: string | null;
+  created_at: string;
+  redeemed_by: string | null;
+  redeemed_at: string | null;
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'expired' | 'failed';
+
+export interface OrdersTable {
+  id: string;
+  user_id: string;
+  pack_id: string;
+  credits: number;
+  /** Price in US cents. */
+  amount_cents: number;
+  currency: string;
+  status: OrderStatus;
+  /** The Checkout Session (`cs_...`); null until Stripe answered. */
+  stripe_session_id: string | null;
+  created_at: string;
+  paid_at: string | null;
+  updated_at: string;
+}
+
+export interface StripeEventsTable {
+  /** Stripe's event id (`evt_...`): each is handled once. */
+  id: string;
+  type: string;
+  received_at: string;
+}
+
+export interface ModelOverridesTable {
+  model_id: string;
+  /** 0/1, or null to keep the catalog file's value. */
+  enabled: number | null;
+  /** Null keeps the catalog file's price. */
+  price_credits: number | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
 export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
   tasks: TasksTable;
   ledger_entries: LedgerEntriesTable;
+  sessions: SessionsTable;
+  redemption_codes: RedemptionCodesTable;
+  orders: OrdersTable;
+  stripe_events: StripeEventsTable;
+  model_overrides: ModelOverridesTable;
 }

@@ -1,5 +1,5 @@
 // The HTTP face of the platform (the BFF): thin routes over the services.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomToken } from '../lib/ids.js';
 import type { Platform } from '../platform.js';
 import { IdempotencyService } from '../services/idempotency.js';
@@ -8,6 +8,7 @@ import { RateLimiter } from './rate-limit.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { taskRoutes } from './routes/tasks.js';
 
@@ -21,7 +22,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildServer(platform: Platform): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: platform.log as never,
+    loggerInstance: platform.log as FastifyBaseLogger,
     bodyLimit: platform.settings.bodyLimitBytes,
     trustProxy: process.env.AIO_TRUST_PROXY === '1',
     requestIdHeader: 'x-request-id',
@@ -43,6 +44,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
     idempotency: new IdempotencyService(platform.db),
   };
   healthRoutes(app, deps);
+  metricsRoutes(app, deps);
   modelRoutes(app, deps);
   imageRoutes(app, deps);
   taskRoutes(app, deps);
@@ -52,5 +54,14 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
     const err = apiNotFound(req.method, req.url);
     reply.status(err.status).send(err.toJSON());
   });
+  return app;
+}
+
+/** A worker's own small server: /healthz, /readyz and /metrics only (AIO_METRICS_PORT). */
+export async function buildProbeServer(platform: Platform): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: platform.log as FastifyBaseLogger, disableRequestLogging: true });
+  const deps = { platform, limiter: new RateLimiter(0), idempotency: new IdempotencyService(platform.db) };
+  healthRoutes(app, deps);
+  metricsRoutes(app, deps);
   return app;
 }

@@ -2,6 +2,8 @@
 export interface TaskJob {
   taskId: string;
   node: string;
+  /** The task's attempt count when queued: one job per attempt. */
+  attempt?: number;
 }
 
 export type JobHandler = (job: TaskJob) => Promise<void>;

@@ -1,6 +1,6 @@
 // The catalog as the rest of the code sees it: models with their allowed parameters and
 // prices, nodes with the credentials they resolve to, and which models can be served now.
-import type { CatalogFile, ModelConfig, NodeConfig } from '../config/catalog-schema.js';
+import type { CatalogFile, ModelConfig, NodeConfig, PackConfig } from '../config/catalog-schema.js';
 import type { ProviderCredentials } from '../providers/types.js';
 
 export interface ResolvedNode extends NodeConfig {
@@ -9,14 +9,26 @@ export interface ResolvedNode extends NodeConfig {
   missing: string[];
 }
 
+/** What the operator may change over the catalog file at run time (the dashboard's model overrides). */
+export interface ModelOverride {
+  enabled?: boolean | null;
+  price_credits?: number | null;
+}
+
 export class Catalog {
   readonly models: ModelConfig[];
   readonly nodes: ResolvedNode[];
+  /** Credit packs sold on the dashboard. */
+  readonly packs: PackConfig[];
   private readonly byId: Map<string, ModelConfig>;
+  /** The catalog file's own values, so an override can be taken back. */
+  private readonly fileValues: Map<string, { enabled: boolean; price_credits: number }>;
 
   constructor(file: CatalogFile, env: NodeJS.ProcessEnv, needsCredentials: (provider: string) => boolean) {
     this.models = file.models;
+    this.packs = file.packs ?? [];
     this.byId = new Map(file.models.map((m) => [m.id, m]));
+    this.fileValues = new Map(file.models.map((m) => [m.id, { enabled: m.enabled, price_credits: m.price_credits }]));
     this.nodes = file.nodes.map((node) => {
       const provider = file.providers[node.provider] ?? {};
       const keyEnv = node.api_key_env ?? provider.api_key_env;
@@ -36,6 +48,25 @@ export class Catalog {
 
   model(id: string): ModelConfig | undefined {
     return this.byId.get(id);
+  }
+
+  /**
+   * Sets a model's `enabled` and price from the file's values and `override` (a field left out or
+   * null keeps the file's value). False for a model the catalog does not have.
+   */
+  applyOverride(id: string, override: ModelOverride): boolean {
+    const model = this.byId.get(id);
+    const file = this.fileValues.get(id);
+    if (!model || !file) return false;
+    model.enabled = override.enabled ?? file.enabled;
+    model.price_credits = override.price_credits ?? file.price_credits;
+    return true;
+  }
+
+  /** The catalog file's values of a model, before any override. */
+  fileValuesOf(id: string): { enabled: boolean; price_credits: number } | undefined {
+    const file = this.fileValues.get(id);
+    return file && { ...file };
   }
 
   node(id: string): ResolvedNode | undefined {

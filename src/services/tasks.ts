@@ -200,14 +200,14 @@ export class TaskService {
   }
 
   /** Tasks to pick up again at start: queued ones, and running ones whose worker is gone. */
-  async unfinished(opts: { includeAllRunning: boolean }): Promise<TaskRow[]> {
+  async unfinished(opts: { includeAllRunning: boolean; queuedBefore?: string }): Promise<TaskRow[]> {
     const now = nowIso();
     return this.db
       .selectFrom('tasks')
       .selectAll()
       .where((eb) =>
         eb.or([
-          eb('status', '=', 'queued'),
+          opts.queuedBefore ? eb.and([eb('status', '=', 'queued'), eb('created_at', '<', opts.queuedBefore)]) : eb('status', '=', 'queued'),
           opts.includeAllRunning ? eb('status', '=', 'running') : eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)]),
         ]),
       )

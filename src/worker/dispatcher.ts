@@ -12,9 +12,9 @@ export class Dispatcher {
   ) {}
 
   /** Test-mode tasks always go to the local renderer; live ones to the best node now. */
-  async dispatch(task: Pick<TaskRow, 'id' | 'model' | 'livemode'>): Promise<string> {
+  async dispatch(task: Pick<TaskRow, 'id' | 'model' | 'livemode' | 'attempts'>): Promise<string> {
     const node = task.livemode ? this.deps.router.pick(task.model)?.id ?? this.fallbackNode(task.model) : LOCAL_NODE;
-    await this.deps.queue.enqueue({ taskId: task.id, node });
+    await this.deps.queue.enqueue({ taskId: task.id, node, attempt: task.attempts });
     return node;
   }
 
@@ -28,11 +28,11 @@ export class Dispatcher {
    * died: retried while attempts remain, otherwise failed and refunded. `allRunning` is for the
    * embedded mode, where no other process can be running them.
    */
-  async recover(allRunning: boolean): Promise<{ requeued: number; failed: number }> {
+  async recover(allRunning: boolean, queuedBefore?: string): Promise<{ requeued: number; failed: number }> {
     const { tasks, settings, log } = this.deps;
     let requeued = 0;
     let failed = 0;
-    for (const task of await tasks.unfinished({ includeAllRunning: allRunning })) {
+    for (const task of await tasks.unfinished({ includeAllRunning: allRunning, queuedBefore })) {
       if (task.status === 'running') {
         if (task.attempts >= settings.maxAttempts) {
           if (await tasks.fail(task.id, { code: 'worker_lost', message: 'The worker running this task stopped and no attempts were left. The credits were returned.' })) failed++;

@@ -3,12 +3,7 @@ import type { TaskRow } from '../services/tasks.js';
 /** The node that runs test-mode tasks (and `aio-poster`): the local renderer in-process. */
 export const LOCAL_NODE = 'local';
 
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  child(bindings: object): Logger;
-}
+export type { Logger } from 'pino';
 
 export interface Metrics {
   taskFinished(task: TaskRow, status: 'succeeded' | 'failed', node: string, ms: number): void;

@@ -27,8 +27,6 @@ export interface RunnerDeps {
   metrics?: Metrics;
 }
 
-const LEASE_MS = 60_000;
-
 export class TaskRunner {
   private readonly aborts = new AbortController();
 
@@ -41,7 +39,8 @@ export class TaskRunner {
 
   async run(job: TaskJob): Promise<void> {
     const { tasks, catalog, router } = this.deps;
-    const task = await tasks.claim(job.taskId, job.node, LEASE_MS);
+    const leaseMs = this.deps.settings.leaseMs;
+    const task = await tasks.claim(job.taskId, job.node, leaseMs);
     if (!task) return; // finished, canceled, or another worker has it
     const log = this.deps.log.child({ task_id: task.id, node: job.node, request_id: task.request_id, attempt: task.attempts });
     const model = catalog.model(task.model);
@@ -54,7 +53,7 @@ export class TaskRunner {
     const input = JSON.parse(task.input) as ImageTaskInput;
     const [width, height] = model.params.size.values[input.size]!;
     const started = Date.now();
-    const lease = setInterval(() => void tasks.extendLease(task.id, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+    const lease = setInterval(() => void tasks.extendLease(task.id, leaseMs).catch(() => undefined), leaseMs / 3);
     router.started(job.node);
     log.info({ model: task.model, provider: providerId }, 'task started');
     try {
@@ -115,7 +114,7 @@ export class TaskRunner {
       const next = model ? router.pick(model, job.node)?.id ?? job.node : job.node;
       const delayMs = settings.retryBaseMs * 2 ** (task.attempts - 1);
       log.warn({ code, next_node: next, delay_ms: delayMs }, 'task will be retried');
-      await queue.enqueue({ taskId: task.id, node: next }, { delayMs });
+      await queue.enqueue({ taskId: task.id, node: next, attempt: task.attempts }, { delayMs });
       return;
     }
     const failed = await tasks.fail(task.id, { code, message });

@@ -27,6 +27,8 @@ export interface FakeFal extends FakeUpstream {
   pollsToComplete: number;
   /** When set, status polls answer this status value instead of the real one. */
   statusOverride?: string;
+  /** The next `n` status polls answer `status` (and `body`) instead. */
+  failNextPolls(n: number, status: number, body?: ErrorBody): void;
   /** The next request to complete fails: its response_url answers `status` with `body`. */
   failResult(status: number, body?: ErrorBody): void;
   /** Status polls seen so far. */
@@ -54,6 +56,7 @@ class InvalidInput extends Error {
 export async function startFakeFal(opts: FakeOptions = {}): Promise<FakeFal> {
   const queue = new Map<string, QueuedRequest>();
   const resultFailures: Array<{ status: number; body: ErrorBody }> = [];
+  const pollFailures: Array<{ status: number; body: ErrorBody }> = [];
   const core = await startFake(
     {
       keyPrefix: 'fal-key-',
@@ -65,6 +68,9 @@ export async function startFakeFal(opts: FakeOptions = {}): Promise<FakeFal> {
   );
   const defaults = { unsafeKind: 'nsfw' as const, pollsToComplete: 2, statusOverride: undefined };
   const fake = Object.assign(core.fake, defaults, {
+    failNextPolls(n: number, status: number, body?: ErrorBody) {
+      for (let i = 0; i < n; i++) pollFailures.push({ status, body: body ?? { detail: status >= 500 ? 'Service Unavailable' : `Request failed (${status})` } });
+    },
     failResult(status: number, body?: ErrorBody) {
       resultFailures.push({ status, body: body ?? { detail: status >= 500 ? 'Internal Server Error' : `Request failed (${status})` } });
     },
@@ -75,6 +81,7 @@ export async function startFakeFal(opts: FakeOptions = {}): Promise<FakeFal> {
   fake.reset = () => {
     reset();
     resultFailures.length = 0;
+    pollFailures.length = 0;
     Object.assign(fake, defaults);
   };
   return fake;
@@ -87,9 +94,11 @@ export async function startFakeFal(opts: FakeOptions = {}): Promise<FakeFal> {
     if (queued) {
       const [, app, id, action] = queued;
       const request = queue.get(id!);
-      if (!request || request.app !== app) return sendJson(res, action === '/cancel' ? 404 : 404, action === '/cancel' ? { status: 'NOT_FOUND' } : { detail: 'Request not found' });
+      if (!request || request.app !== app) return sendJson(res, 404, action === '/cancel' ? { status: 'NOT_FOUND' } : { detail: 'Request not found' });
       const urls = queueUrls(request);
       if (action === '/status' && rec.method === 'GET') {
+        const failure = pollFailures.shift();
+        if (failure) return sendError(res, failure.status, failure.body);
         request.polls++;
         const status = await advance(request);
         if (fake.statusOverride) return sendJson(res, 200, { status: fake.statusOverride, response_url: urls.response_url });

@@ -4,7 +4,10 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import assert from 'node:assert/strict';
 import sharp from 'sharp';
+import { UpstreamError, type UpstreamErrorCode } from '../../src/providers/errors.js';
+import type { ProviderContext } from '../../src/providers/types.js';
 
 export interface RecordedRequest {
   method: string;
@@ -53,8 +56,6 @@ export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
 export interface FakeCore {
   fake: FakeUpstream;
-  /** API requests in flight (being delayed or handled) right now, this one included. */
-  inFlight(): number;
   /** A real image of exactly width x height (or junk bytes in garbage mode). */
   makeImage(width: number, height: number, format?: ImageFormat, seed?: number): Promise<Buffer>;
   /** Serves `data` at a fresh temporary URL on this server; answers the absolute URL. */
@@ -85,7 +86,6 @@ export async function startFake(spec: FakeSpec, opts: FakeOptions = {}): Promise
   const files = new Map<string, { data: Buffer; contentType: string; expires: number; sig: string }>();
   const closing = new AbortController();
   let delayMs = 0;
-  let inFlight = 0;
 
   const modes = { unsafe: false, rateLimit: false, garbage: false };
 
@@ -105,8 +105,6 @@ export async function startFake(spec: FakeSpec, opts: FakeOptions = {}): Promise
       requests.push(rec);
       if (rec.file) return serveFile(url, res);
 
-      inFlight++;
-      res.on('close', () => inFlight--);
       if (delayMs > 0) {
         try {
           await sleep(delayMs, undefined, { signal: closing.signal });
@@ -180,7 +178,6 @@ export async function startFake(spec: FakeSpec, opts: FakeOptions = {}): Promise
 
   return {
     fake,
-    inFlight: () => inFlight,
     async makeImage(width, height, format = 'png', seed = 0) {
       if (modes.garbage) return Buffer.from('<html><body>definitely not an image</body></html>');
       return makeImage(width, height, format, seed);
@@ -241,4 +238,40 @@ export function sendError(res: http.ServerResponse, status: number, body: ErrorB
 /** A random seed in the range the upstreams use. */
 export function randomSeed(): number {
   return randomBytes(4).readUInt32BE() % 2147483648;
+}
+
+// --- for the adapter tests -------------------------------------------------------------
+
+/** The context the worker hands an adapter, pointed at a fake. */
+export function contextFor(fake: { url: string; apiKey: string }, overrides: Partial<ProviderContext> & { apiKey?: string } = {}): ProviderContext {
+  const { apiKey = fake.apiKey, ...rest } = overrides;
+  return { signal: new AbortController().signal, credentials: { apiKey, baseUrl: fake.url }, timeoutMs: 5000, log: { info() {}, warn() {} }, ...rest };
+}
+
+/** Asserts `promise` rejects with an UpstreamError of that classification, naming none of `secrets`. */
+export async function rejectsUpstream(
+  promise: Promise<unknown>,
+  expected: { code: UpstreamErrorCode; retryable: boolean; status?: number },
+  secrets: string[] = [],
+): Promise<UpstreamError> {
+  let caught: unknown;
+  await assert.rejects(promise, (err) => {
+    caught = err;
+    return true;
+  });
+  assert.ok(caught instanceof UpstreamError, `expected an UpstreamError, got ${String(caught)}`);
+  assert.equal(caught.code, expected.code, `code (message: ${caught.message})`);
+  assert.equal(caught.retryable, expected.retryable, 'retryable');
+  if (expected.status !== undefined) assert.equal(caught.status, expected.status, 'status');
+  for (const secret of secrets) assert.ok(!caught.message.includes(secret), `the error message leaks a secret: ${caught.message}`);
+  return caught;
+}
+
+/** A base URL nothing listens on: a fake started and closed again. */
+export async function deadUrl(): Promise<string> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
 }

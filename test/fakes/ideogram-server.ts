@@ -21,8 +21,6 @@ const V3_STYLES = new Set(['AUTO', 'GENERAL', 'REALISTIC', 'DESIGN', 'FICTION'])
 export interface FakeIdeogram extends FakeUpstream {
   /** The prompt fails the safety check: `422 {"error": ...}` (`unsafe` instead withholds the generated image). */
   unsafePrompt: boolean;
-  /** Requests allowed in flight at once before 429 (the spec: about 10). */
-  maxInFlight: number;
 }
 
 class BadRequest extends Error {}
@@ -39,11 +37,11 @@ export async function startFakeIdeogram(opts: FakeOptions = {}): Promise<FakeIde
     },
     opts,
   );
-  fake = Object.assign(core.fake, { unsafePrompt: false, maxInFlight: 10 }) as FakeIdeogram;
+  fake = Object.assign(core.fake, { unsafePrompt: false }) as FakeIdeogram;
   const reset = fake.reset;
   fake.reset = () => {
     reset();
-    Object.assign(fake, { unsafePrompt: false, maxInFlight: 10 });
+    Object.assign(fake, { unsafePrompt: false });
   };
   return fake;
 
@@ -51,7 +49,6 @@ export async function startFakeIdeogram(opts: FakeOptions = {}): Promise<FakeIde
     const route = /^\/v1\/(ideogram-v4|ideogram-v3)\/generate$/.exec(rec.path);
     if (!route || rec.method !== 'POST') return sendError(res, 404, undefined);
     if (req.headers['api-key'] !== fake.apiKey) return sendError(res, 401, undefined);
-    if (core.inFlight() > fake.maxInFlight) return sendError(res, 429, undefined);
     const v4 = route[1] === 'ideogram-v4';
     try {
       const fields = await parseForm(rec);
@@ -93,7 +90,7 @@ async function parseForm(rec: RecordedRequest): Promise<Record<string, string>> 
   if (!/^multipart\/form-data;\s*boundary=/i.test(type)) throw new BadRequest(`expected a multipart/form-data body, got '${type || 'none'}'`);
   let form: FormData;
   try {
-    form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: rec.raw }).formData();
+    form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(rec.raw) }).formData();
   } catch {
     throw new BadRequest('malformed multipart body');
   }

@@ -32,7 +32,10 @@ const MODELS: Record<string, ModelSpec> = {
   },
 };
 
-export type FakeOpenAI = FakeUpstream;
+export interface FakeOpenAI extends FakeUpstream {
+  /** dall-e-3 answers with a `url` even when `b64_json` was asked for (the contract allows either). */
+  preferUrl: boolean;
+}
 
 class ApiError extends Error {
   constructor(
@@ -67,7 +70,12 @@ export async function startFakeOpenAI(opts: FakeOptions = {}): Promise<FakeOpenA
     },
     opts,
   );
-  const fake: FakeOpenAI = core.fake;
+  const fake = Object.assign(core.fake, { preferUrl: false }) as FakeOpenAI;
+  const reset = fake.reset;
+  fake.reset = () => {
+    reset();
+    fake.preferUrl = false;
+  };
   return fake;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest): Promise<void> {
@@ -85,7 +93,7 @@ export async function startFakeOpenAI(opts: FakeOptions = {}): Promise<FakeOpenA
       const size = !body.size || body.size === 'auto' ? '1024x1024' : (body.size as string);
       const [width, height] = size.split('x').map(Number) as [number, number];
       const format = (body.output_format as ImageFormat | undefined) ?? 'png';
-      const asUrl = model === 'dall-e-3' && body.response_format !== 'b64_json';
+      const asUrl = model === 'dall-e-3' && (body.response_format !== 'b64_json' || fake.preferUrl);
       const data = [];
       for (let i = 0; i < n; i++) {
         const image = await core.makeImage(width, height, format, i + 1);

@@ -77,9 +77,16 @@ export const falProvider: Provider = {
 
     // The request is over (and paid for): fetching the result gets a fresh per-call timeout. A
     // failed request answers here with its error body, which falCall classifies.
-    const output = await readJson<FalOutput>(NAME, await falCall(responseUrl, { method: 'GET', headers: auth }, ctx), ctx);
-    if (final !== 'COMPLETED' && !Array.isArray(output.images))
-      throw new UpstreamError('upstream_failed', `${NAME} ended the request with the unknown status '${final.slice(0, 40)}'`, { retryable: false });
+    let output: FalOutput;
+    try {
+      output = await readJson<FalOutput>(NAME, await falCall(responseUrl, { method: 'GET', headers: auth }, ctx), ctx);
+      if (final !== 'COMPLETED' && !Array.isArray(output.images))
+        throw new UpstreamError('upstream_failed', `${NAME} ended the request with the unknown status '${final.slice(0, 40)}'`, { retryable: false });
+    } catch (err) {
+      // After a status we do not know, the request may still be running: do not leave it behind.
+      if (final !== 'COMPLETED' && typeof cancelUrl === 'string') await cancelFalRequest(cancelUrl, ctx);
+      throw err;
+    }
     if (Array.isArray(output.has_nsfw_concepts) && output.has_nsfw_concepts.some(Boolean))
       throw new UpstreamError('content_policy_violation', `${NAME}'s safety checker flagged the generated image`, { retryable: false });
     const images = Array.isArray(output.images) ? output.images : [];

@@ -117,22 +117,36 @@ export function parsePosterText(prompt: string): PosterText {
   const clause = (clauseMatch ? clauseMatch[0] : body).trim() || body;
 
   let headline: string;
-  if (/\s/.test(clause) || !/[\u2E80-\u9FFF]/u.test(clause)) {
+  let rest: string;
+  const tail = body.slice(body.indexOf(clause) + clause.length);
+  if (/\s/.test(clause) || !CJK_RE.test(clause)) {
+    // Up to six words, without stop words at either end, at most ~40 characters.
     const words = clause.split(' ').filter(Boolean);
-    let take = words.slice(0, 5);
-    while (take.length > 1 && STOPWORDS.has(take[take.length - 1]!.toLowerCase())) take.pop();
-    while (take.length > 1 && STOPWORDS.has(take[0]!.toLowerCase())) take.shift();
-    headline = take.join(' ');
+    let start = 0;
+    while (start < words.length - 1 && STOPWORDS.has(words[start]!.toLowerCase())) start++;
+    let end = Math.min(words.length, start + 6);
+    const trim = () => {
+      while (end - 1 > start && STOPWORDS.has(words[end - 1]!.toLowerCase())) end--;
+    };
+    trim();
+    while (end - 1 > start && words.slice(start, end).join(' ').length > 40) {
+      end--;
+      trim();
+    }
+    headline = words.slice(start, end).join(' ');
     if ([...headline].length > 40) headline = [...headline].slice(0, 40).join('');
+    rest = words.slice(end).join(' ') + tail;
   } else {
-    // CJK clause without spaces: first dozen characters.
-    headline = [...clause].slice(0, 12).join('');
+    // CJK clause without spaces: whole words up to about a dozen characters.
+    headline = '';
+    for (const { segment } of wordSegmenter.segment(clause)) {
+      if (headline && [...headline].length + [...segment].length > 12) break;
+      headline += segment;
+    }
+    headline = [...headline].slice(0, 16).join('');
+    rest = clause.slice(headline.length) + tail;
   }
   if (/^[a-z]/.test(headline)) headline = headline[0]!.toUpperCase() + headline.slice(1);
-
-  // The subtitle is what is left of the prompt once the headline is taken out of it.
-  const h0 = headline ? body.toLowerCase().indexOf(headline.toLowerCase()) : -1;
-  const rest = h0 >= 0 ? body.slice(0, h0) + body.slice(h0 + headline.length) : body;
   return { headline, subtitle: tidySubtitle(rest), quoted: false };
 }
 
@@ -652,8 +666,10 @@ interface TextSpec {
 
 interface TextBlock {
   svg: string;
-  /** Ink bounds of everything drawn (with some padding). */
+  /** Bounds of everything drawn (with some padding). */
   bounds: Box;
+  /** One padded box per drawn line, for finer overlap tests. */
+  lineBoxes: Box[];
   headlineSize: number;
   /** Where the accent rule between headline and subtitle goes, if there is one. */
   ruleBox: Box | null;
@@ -732,6 +748,8 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
   else top = box.y + (box.h - totalH) / 2;
 
   const parts: string[] = [];
+  const lineBoxes: Box[] = [];
+  const pad = g * 1.5;
   let minX = Infinity;
   let maxX = -Infinity;
   const lineX = (wpx: number) => (spec.align === 'center' ? box.x + (box.w - wpx) / 2 : box.x);
@@ -741,6 +759,7 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
     minX = Math.min(minX, x);
     maxX = Math.max(maxX, x + wpx);
     const y = top + size * (capH + lh * i);
+    lineBoxes.push({ x: x - pad, y: y - size * capH - pad, w: wpx + 2 * pad, h: size * (capH + descH) + 2 * pad });
     parts.push(`<path fill="${hex(pal.text)}" d="${textPath(line, 'bold', size, x, y, tracking)}"/>`);
   });
   const subTop = top + headH + gap;
@@ -750,6 +769,7 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
     minX = Math.min(minX, x);
     maxX = Math.max(maxX, x + wpx);
     const y = subTop + subSize * (0.75 + subLh * i);
+    lineBoxes.push({ x: x - pad, y: y - subSize * 0.9 - pad, w: wpx + 2 * pad, h: subSize * 1.15 + 2 * pad });
     parts.push(`<path fill="${hex(pal.subtext)}" d="${textPath(line, 'regular', subSize, x, y, 0)}"/>`);
   });
   if (!Number.isFinite(minX)) {
@@ -761,10 +781,10 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
   const ruleY = top + headH + gap / 2 - ruleH / 2;
   const ruleX = spec.align === 'center' ? box.x + (box.w - ruleW) / 2 : box.x;
   const ruleBox = spec.rule && sub.lines.length && lines.length ? { x: ruleX, y: ruleY, w: ruleW, h: ruleH } : null;
-  const pad = g * 1.5;
   return {
     svg: parts.join(''),
     bounds: { x: minX - pad, y: top - pad, w: maxX - minX + 2 * pad, h: totalH + 2 * pad },
+    lineBoxes,
     headlineSize: size,
     ruleBox,
   };
@@ -782,6 +802,8 @@ interface Ctx {
 /** A shape drawn behind the text: its bounding box decides whether it must be toned down. */
 interface Shape {
   bbox: Box;
+  /** Exact-ish overlap test; defaults to the bounding box. */
+  hits?: (b: Box) => boolean;
   color: RGB;
   opacity: number;
   /** SVG for the shape given the fill/stroke colour and final opacity. */
@@ -790,9 +812,26 @@ interface Shape {
 
 const circleBox = (cx: number, cy: number, r: number): Box => ({ x: cx - r, y: cy - r, w: 2 * r, h: 2 * r });
 
+/** Does the disc (cx, cy, r) overlap box b? */
+function discHits(cx: number, cy: number, r: number, b: Box): boolean {
+  const dx = cx - Math.max(b.x, Math.min(cx, b.x + b.w));
+  const dy = cy - Math.max(b.y, Math.min(cy, b.y + b.h));
+  return dx * dx + dy * dy < r * r;
+}
+
+/** Does the annulus between r0 and r1 around (cx, cy) overlap box b? */
+function annulusHits(cx: number, cy: number, r0: number, r1: number, b: Box): boolean {
+  if (!discHits(cx, cy, r1, b)) return false;
+  // Entirely inside the hole if the farthest corner is closer than r0.
+  const fx = Math.max(Math.abs(cx - b.x), Math.abs(cx - b.x - b.w));
+  const fy = Math.max(Math.abs(cy - b.y), Math.abs(cy - b.y - b.h));
+  return fx * fx + fy * fy > r0 * r0;
+}
+
 function circle(cx: number, cy: number, r: number, color: RGB, opacity = 1): Shape {
   return {
     bbox: circleBox(cx, cy, r),
+    hits: (b) => discHits(cx, cy, r, b),
     color,
     opacity,
     draw: (c, o) => `<circle cx="${fmt(cx)}" cy="${fmt(cy)}" r="${fmt(r)}" fill="${c}"${o < 1 ? ` fill-opacity="${o}"` : ''}/>`,
@@ -802,6 +841,7 @@ function circle(cx: number, cy: number, r: number, color: RGB, opacity = 1): Sha
 function ring(cx: number, cy: number, r: number, sw: number, color: RGB, opacity = 1): Shape {
   return {
     bbox: circleBox(cx, cy, r + sw),
+    hits: (b) => annulusHits(cx, cy, r - sw, r + sw, b),
     color,
     opacity,
     draw: (c, o) =>
@@ -886,6 +926,7 @@ function stripes(clip: { circle: [number, number, number] } | { rect: Box }, gap
   }
   return {
     bbox,
+    hits: 'circle' in clip ? (b) => discHits(clip.circle[0], clip.circle[1], clip.circle[2], b) : undefined,
     color,
     opacity,
     draw: (c, o) => (d ? `<path d="${d}" fill="${c}"${o < 1 ? ` fill-opacity="${o}"` : ''}/>` : ''),
@@ -946,7 +987,8 @@ function layoutCentered(ctx: Ctx): LayoutResult {
     shapes: () => {
       const cx = W / 2 + rng.range(-0.12, 0.12) * W;
       const cy = H / 2 + rng.range(-0.12, 0.12) * H;
-      const r = mn * rng.range(0.34, 0.44);
+      const k = o === 'portrait' ? Math.min(1.4, Math.sqrt(H / W)) : 1;
+      const r = mn * k * rng.range(0.34, 0.44);
       const out: Shape[] = [circle(cx, cy, r, pal.accent1, 1)];
       const rr = r * rng.range(1.12, 1.3);
       out.push(ring(cx + rng.range(-0.1, 0.1) * mn, cy + rng.range(-0.1, 0.1) * mn, rr, Math.max(1.5, mn * 0.006), pal.accent2, 1));
@@ -1091,7 +1133,7 @@ function layoutSwiss(ctx: Ctx): LayoutResult {
         const x = W * 0.53;
         return [`<rect x="${fmt(x)}" y="${fmt(m)}" width="${fmt(sw)}" height="${fmt(H - 2 * m)}" fill="${c}" fill-opacity="0.5"/>`];
       }
-      const y = Math.min(H * 0.53, text.bounds.y - mn * 0.02);
+      const y = Math.max(H * 0.53, text.bounds.y - mn * 0.04);
       return [`<rect x="${fmt(m)}" y="${fmt(y)}" width="${fmt(W - 2 * m)}" height="${fmt(sw)}" fill="${c}" fill-opacity="0.5"/>`];
     },
   };
@@ -1113,12 +1155,13 @@ function layoutFrame(ctx: Ctx): LayoutResult {
     ruleColor: pal.accent2,
     shapes: () => {
       const out: Shape[] = [];
-      const r = mn * rng.range(0.32, 0.42);
+      const k = o === 'portrait' ? Math.min(1.5, Math.sqrt(H / W)) : 1;
+      const r = mn * k * rng.range(0.32, 0.42);
       const corner = rng.chance(0.5);
       const cx = corner ? inset : W - inset;
       out.push(circle(cx, H - inset, r, pal.accent1));
       out.push(ring(cx, H - inset, r * 1.2, Math.max(1.5, mn * 0.005), pal.accent1));
-      const bw = mn * rng.range(0.16, 0.22);
+      const bw = mn * k * rng.range(0.16, 0.22);
       const bx = corner ? W - inset - bw : inset;
       out.push(stripes({ rect: { x: bx, y: inset, w: bw, h: bw } }, mn * 0.028, 45, pal.accent2));
       return out;
@@ -1142,8 +1185,12 @@ const LAYOUTS = [layoutCentered, layoutSidebar, layoutTopBand, layoutSwiss, layo
 // Render
 // ---------------------------------------------------------------------------------------
 
-/** Build the poster as an SVG document (text already converted to outlines). */
-export function buildPosterSvg(req: PosterRequest): string {
+/**
+ * Build the poster as an SVG document (text already converted to outlines).
+ * `text` overrides the headline/subtitle parsed from the prompt while keeping the palette and
+ * layout the prompt and seed choose (used by tests to compare a poster with and without text).
+ */
+export function buildPosterSvg(req: PosterRequest, text?: PosterText): string {
   const W = req.width;
   const H = req.height;
   const prompt = typeof req.prompt === 'string' ? req.prompt : '';
@@ -1153,9 +1200,7 @@ export function buildPosterSvg(req: PosterRequest): string {
   const ctx: Ctx = { W, H, rng, pal, defs: [], nextId: () => `p${id++}` };
   const layout = LAYOUTS[rng.int(0, LAYOUTS.length - 1)]!(ctx);
 
-  let pt = parsePosterText(prompt);
-  if (!drawable(pt.headline, 'bold')) pt = { ...pt, headline: drawable(pt.subtitle, 'bold') ? '' : pt.headline };
-  const text = layoutText(pt, layout.spec, W, H, pal);
+  const block = layoutText(text ?? parsePosterText(prompt), layout.spec, W, H, pal);
 
   // Background: gradient plus a soft glow.
   const ang = rng.range(0, Math.PI * 2);
@@ -1170,17 +1215,18 @@ export function buildPosterSvg(req: PosterRequest): string {
     `<radialGradient id="glow" gradientUnits="userSpaceOnUse" cx="${fmt(W * gcx)}" cy="${fmt(H * gcy)}" r="${fmt(Math.max(W, H) * 0.75)}"><stop offset="0" stop-color="${hex(pal.glow)}" stop-opacity="${pal.glowOpacity}"/><stop offset="1" stop-color="${hex(pal.glow)}" stop-opacity="0"/></radialGradient>`,
   );
 
-  const drawnShapes = layout.shapes(text);
+  const drawnShapes = layout.shapes(block);
   const shapes = drawnShapes.map((s) => {
-    const op = intersects(s.bbox, text.bounds) ? Math.min(s.opacity, safeOpacity(pal, s.color, s.opacity)) : s.opacity;
+    const overText = block.lineBoxes.some((b) => (s.hits ? s.hits(b) : intersects(s.bbox, b)));
+    const op = overText ? Math.min(s.opacity, safeOpacity(pal, s.color, s.opacity)) : s.opacity;
     return op > 0 ? s.draw(hex(s.color), op) : '';
   });
-  const overlays = layout.overlays ? layout.overlays(text) : [];
+  const overlays = layout.overlays ? layout.overlays(block) : [];
 
   // The rule takes the layout's accent unless it would vanish into a shape or the background.
   let ruleSvg = '';
-  if (text.ruleBox) {
-    const rb = text.ruleBox;
+  if (block.ruleBox) {
+    const rb = block.ruleBox;
     let rc = layout.ruleColor;
     const hidden = drawnShapes.some((s) => intersects(s.bbox, rb) && contrast(s.color, rc) < 1.6);
     if (hidden || pal.behindText.some((b) => contrast(b, rc) < 1.6)) rc = pal.text;
@@ -1195,7 +1241,7 @@ export function buildPosterSvg(req: PosterRequest): string {
     shapes.join('') +
     overlays.join('') +
     ruleSvg +
-    text.svg +
+    block.svg +
     `</svg>`
   );
 }

@@ -1,0 +1,106 @@
+// Redemption codes: `AIO-XXXX-XXXX-XXXX`, made in bulk by an admin, each worth a number of
+// credits and good exactly once. Redeeming marks the code (a conditional UPDATE that only an
+// unredeemed code passes) and credits the ledger in one transaction, so however many requests
+// race for a code, one wins and the others change nothing.
+import type { Db } from '../db/database.js';
+import type { RedemptionCodesTable } from '../db/schema.js';
+import { AppError, invalidParam } from '../lib/app-error.js';
+import { newId, randomToken } from '../lib/ids.js';
+import { nowIso } from '../lib/time.js';
+import type { LedgerService } from './ledger.js';
+
+export type RedemptionCode = RedemptionCodesTable;
+
+export const MAX_CODES_PER_BATCH = 1000;
+export const MAX_CODE_CREDITS = 10_000_000;
+const CODE_SHAPE = /^AIO([0-9A-Z]{12})$/;
+
+/** Upper case, spaces and dashes dropped, dashes put back: `aio-abcd efgh-ijkl` finds the code. */
+export function normalizeCode(raw: string): string | undefined {
+  const compact = raw.replace(/[\s-]+/g, '').toUpperCase();
+  const match = CODE_SHAPE.exec(compact);
+  if (!match) return undefined;
+  const body = match[1]!;
+  return `AIO-${body.slice(0, 4)}-${body.slice(4, 8)}-${body.slice(8)}`;
+}
+
+function makeCode(): string {
+  return normalizeCode(`AIO${randomToken(12).toUpperCase()}`)!;
+}
+
+export function publicCode(c: RedemptionCode & { redeemed_by_email?: string | null }) {
+  return {
+    code: c.code,
+    credits: c.credits,
+    note: c.note,
+    created_at: c.created_at,
+    redeemed_by: c.redeemed_by,
+    redeemed_by_email: c.redeemed_by_email ?? null,
+    redeemed_at: c.redeemed_at,
+  };
+}
+
+export class RedemptionCodeService {
+  constructor(
+    private readonly db: Db,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  async generate(input: { count: number; credits: number; note?: string | null; createdBy?: string | null }): Promise<RedemptionCode[]> {
+    const { count, credits } = input;
+    if (!Number.isInteger(count) || count < 1 || count > MAX_CODES_PER_BATCH)
+      throw invalidParam('count', `'count' must be a whole number from 1 to ${MAX_CODES_PER_BATCH}.`);
+    if (!Number.isInteger(credits) || credits < 1 || credits > MAX_CODE_CREDITS)
+      throw invalidParam('credits', `'credits' must be a whole number from 1 to ${MAX_CODE_CREDITS}.`);
+    const createdAt = nowIso();
+    const codes = new Set<string>();
+    while (codes.size < count) codes.add(makeCode());
+    const rows: RedemptionCode[] = [...codes].map((code) => ({
+      id: newId('rc'),
+      code,
+      credits,
+      note: input.note ?? null,
+      created_by: input.createdBy ?? null,
+      created_at: createdAt,
+      redeemed_by: null,
+      redeemed_at: null,
+    }));
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += 100) await trx.insertInto('redemption_codes').values(rows.slice(i, i + 100)).execute();
+    });
+    return rows;
+  }
+
+  /** Credits the code's value to `userId` once; 404 for no such code, 409 once it is used. */
+  async redeem(userId: string, raw: string): Promise<{ credits: number; balance: number; code: string }> {
+    const code = normalizeCode(raw);
+    if (!code) throw new AppError(404, 'code_not_found', 'That is not a valid redemption code.', { param: 'code' });
+    return this.db.transaction().execute(async (trx) => {
+      const taken = await trx
+        .updateTable('redemption_codes')
+        .set({ redeemed_by: userId, redeemed_at: nowIso() })
+        .where('code', '=', code)
+        .where('redeemed_at', 'is', null)
+        .returning(['credits'])
+        .executeTakeFirst();
+      if (!taken) {
+        const exists = await trx.selectFrom('redemption_codes').select('id').where('code', '=', code).executeTakeFirst();
+        if (!exists) throw new AppError(404, 'code_not_found', 'That is not a valid redemption code.', { param: 'code' });
+        throw new AppError(409, 'code_already_redeemed', 'That code has already been redeemed.', { param: 'code' });
+      }
+      const entry = await this.ledger.credit(userId, taken.credits, 'redeem', `Redeemed code ${code}`, trx);
+      return { credits: taken.credits, balance: entry.balance_after, code };
+    });
+  }
+
+  async list(opts: { limit: number; before?: string; redeemed?: boolean }): Promise<Array<RedemptionCode & { redeemed_by_email: string | null }>> {
+    let q = this.db
+      .selectFrom('redemption_codes')
+      .leftJoin('users', 'users.id', 'redemption_codes.redeemed_by')
+      .selectAll('redemption_codes')
+      .select('users.email as redeemed_by_email');
+    if (opts.before) q = q.where('redemption_codes.id', '<', opts.before);
+    if (opts.redeemed !== undefined) q = q.where('redemption_codes.redeemed_at', opts.redeemed ? 'is not' : 'is', null);
+    return q.orderBy('redemption_codes.id', 'desc').limit(opts.limit).execute();
+  }
+}
