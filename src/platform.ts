@@ -14,6 +14,7 @@ import type { TaskQueue } from './queue/types.js';
 import { ApiKeyService } from './services/api-keys.js';
 import { Catalog } from './services/catalog.js';
 import { LedgerService } from './services/ledger.js';
+import { ModelOverrideService } from './services/model-overrides.js';
 import { TaskService } from './services/tasks.js';
 import { UserService } from './services/users.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
@@ -37,6 +38,8 @@ export interface Platform {
   router: NodeRouter;
   dispatcher: Dispatcher;
   runner?: TaskRunner;
+  /** The operator's model overrides (enabled, price) over the catalog file, kept applied to `catalog`. */
+  overrides: ModelOverrideService;
   metrics: PlatformMetrics;
   log: Logger;
   close(): Promise<void>;
@@ -59,6 +62,15 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   const catalog = new Catalog(loadCatalogFile(settings.catalogFile, providerIds), settings.env, providerNeedsCredentials);
   const { db, kind, close: closeDb } = await openDatabase(settings.databaseUrl);
   const ledger = new LedgerService(db);
+  // Overrides from the dashboard apply before anything is served, and are re-read periodically
+  // so that every gateway and worker on this database agrees within the interval.
+  const overrides = new ModelOverrideService(db, catalog);
+  await overrides.load();
+  const overridesRefresh = setInterval(
+    () => void overrides.load().catch((err) => log.warn({ err }, 'reloading model overrides failed')),
+    Math.max(50, Number(settings.env.AIO_OVERRIDES_REFRESH_MS) || 30_000),
+  );
+  overridesRefresh.unref();
   const tasks = new TaskService(db, ledger, catalog);
   const storage = new LocalDiskStorage(path.join(settings.dataDir, 'files'));
   const queue: TaskQueue = settings.redisUrl ? new BullMqQueue(settings.redisUrl, { prefix: settings.queuePrefix, lockMs: settings.leaseMs }) : new InProcessQueue();
@@ -98,9 +110,11 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
     router,
     dispatcher,
     runner,
+    overrides,
     metrics,
     log,
     async close() {
+      clearInterval(overridesRefresh);
       clearInterval(sweeper);
       runner?.stop();
       await queue.close();

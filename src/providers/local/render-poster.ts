@@ -134,7 +134,7 @@ export function parsePosterText(prompt: string): PosterText {
       trim();
     }
     headline = words.slice(start, end).join(' ');
-    if ([...headline].length > 40) headline = [...headline].slice(0, 40).join('');
+    if ([...headline].length > 64) headline = [...headline].slice(0, 63).join('') + '\u2026';
     rest = words.slice(end).join(' ') + tail;
   } else {
     // CJK clause without spaces: whole words up to about a dozen characters.
@@ -369,7 +369,10 @@ function atomize(text: string): Atom[] {
     if (cur) {
       const last = [...cur].pop()!;
       const first = [...segment][0]!;
-      const canBreak = (CJK_RE.test(last) || CJK_RE.test(first)) && !NO_END.has(last) && !NO_START.has(first);
+      const canBreak =
+        (CJK_RE.test(last) || CJK_RE.test(first) || ((last === '-' || last === '/') && /\p{L}/u.test(first))) &&
+        !NO_END.has(last) &&
+        !NO_START.has(first);
       if (canBreak) flush(false);
     }
     cur += segment;
@@ -716,11 +719,13 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
     // the last line gives way to a slightly smaller one that does not, if there is one.
     const widow = (ls: string[]) => ls.length > 1 && [...ls[ls.length - 1]!.trim()].length <= (hasCjk ? 1 : 2);
     let first: { s: number; lines: string[] } | null = null;
-    for (let s = sMax; s >= sMin; s *= 0.97) {
+    // First pass keeps words whole; the second lets over-long words break.
+    for (let s = sMax, pass = 0; pass < 2 && !first; s = sMax, pass++) {
+    for (; s >= sMin; s *= 0.97) {
       if (first && s < first.s * 0.8) break;
       const maxW = (box.w / s) * 0.985;
       const r = wrap(atoms, maxW, 'bold', tracking);
-      if (r.broken) continue;
+      if (r.broken && pass === 0) continue;
       if (r.lines.length > spec.maxLines || blockH(r.lines.length, s) > availH) continue;
       const ls = r.lines.length > 1 ? wrap(atoms, balance(atoms, maxW, 'bold', tracking, r.lines.length), 'bold', tracking).lines : r.lines;
       if (!first) first = { s, lines: ls };
@@ -728,6 +733,7 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
         first = { s, lines: ls };
         break;
       }
+    }
     }
     if (first) {
       size = first.s;
@@ -1075,9 +1081,10 @@ function layoutTopBand(ctx: Ctx): LayoutResult {
           // Retro sun: a half disc on the band's lower edge, cut by gaps that widen downwards.
           let gaps = '';
           const n = 5;
+          const step = (r * 0.5) / n;
           for (let i = 0; i < n; i++) {
-            const gy = bandH - r * 0.55 + (r * 0.55 * i) / n;
-            const gh = (r * 0.05 * (i + 1)) / 2;
+            const gh = step * (0.14 + 0.12 * i);
+            const gy = bandH - r * 0.5 + step * (i + 0.5) - gh / 2;
             gaps += `<rect x="${fmt(cx - r - 1)}" y="${fmt(gy)}" width="${fmt(2 * r + 2)}" height="${fmt(gh)}" fill="${hex(band)}"/>`;
           }
           return `<path d="M${fmt(cx - r)} ${fmt(bandH)}A${fmt(r)} ${fmt(r)} 0 0 1 ${fmt(cx + r)} ${fmt(bandH)}Z" fill="${c}"/>${gaps}`;
