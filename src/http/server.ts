@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
+import { nodeRoutes } from './routes/nodes.js';
 import { taskRoutes } from './routes/tasks.js';
 
 export interface HttpDeps {
@@ -48,6 +49,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   modelRoutes(app, deps);
   imageRoutes(app, deps);
   taskRoutes(app, deps);
+  nodeRoutes(app, deps);
   fileRoutes(app, deps);
 
   app.setNotFoundHandler((req, reply) => {

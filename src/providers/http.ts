@@ -49,7 +49,12 @@ export async function readJson<T>(provider: string, res: Response, ctx?: Provide
 
 /** Downloads an image the upstream points at (its URLs expire: fetch at once). */
 export async function downloadImage(provider: string, url: string, ctx: ProviderContext, headers: Record<string, string> = {}): Promise<Buffer> {
-  const res = await upstreamFetch(provider, url, { method: 'GET', headers }, ctx);
+  const res = await upstreamRequest(provider, url, { method: 'GET', headers }, ctx);
+  if (!res.ok) {
+    await res.body?.cancel();
+    // An image link that answers 4xx has expired or was never served: generate again.
+    throw new UpstreamError('upstream_bad_response', `${provider}'s image link answered ${res.status}`, { retryable: true, status: res.status });
+  }
   try {
     return Buffer.from(await res.arrayBuffer());
   } catch (err) {

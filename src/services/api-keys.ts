@@ -92,6 +92,13 @@ export class ApiKeyService {
     return this.db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
   }
 
+  /** Renames a key of `userId`. */
+  async rename(keyId: string, userId: string, name: string): Promise<ApiKey> {
+    const key = await this.db.updateTable('api_keys').set({ name }).where('id', '=', keyId).where('user_id', '=', userId).returningAll().executeTakeFirst();
+    if (!key) throw new AppError(404, 'not_found', `No API key with id '${keyId}'.`);
+    return key;
+  }
+
   /** Revokes a key (of `userId` when given); revoking twice is harmless. */
   async revoke(keyId: string, userId?: string): Promise<ApiKey> {
     let q = this.db.updateTable('api_keys').set({ revoked_at: nowIso() }).where('id', '=', keyId).where('revoked_at', 'is', null);

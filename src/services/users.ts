@@ -45,6 +45,19 @@ export class UserService {
     return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Sets a new password (at least 8 characters). */
+  async setPassword(userId: string, password: string, param = 'password'): Promise<void> {
+    if (password.length < 8) throw new AppError(400, 'weak_password', 'Passwords need at least 8 characters.', { param });
+    await this.db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', userId).execute();
+  }
+
+  /** Disables (or enables again) an account: its sessions and API keys are refused while disabled. */
+  async setDisabled(userId: string, disabled: boolean): Promise<User> {
+    const user = await this.db.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', userId).returningAll().executeTakeFirst();
+    if (!user) throw new AppError(404, 'user_not_found', `No user with id '${userId}'.`, { param: 'id' });
+    return user;
+  }
+
   async requireByEmail(email: string): Promise<User> {
     const user = await this.findByEmail(email);
     if (!user) throw new AppError(404, 'user_not_found', `No user with email ${email}.`, { param: 'email' });

@@ -718,23 +718,25 @@ function layoutText(pt: PosterText, spec: TextSpec, W: number, H: number, pal: P
     // Largest size whose (balanced) wrapping fits; a size that leaves a lone character on
     // the last line gives way to a slightly smaller one that does not, if there is one.
     const widow = (ls: string[]) => ls.length > 1 && [...ls[ls.length - 1]!.trim()].length <= (hasCjk ? 1 : 2);
-    let first: { s: number; lines: string[] } | null = null;
-    // First pass keeps words whole; the second lets over-long words break.
-    for (let s = sMax, pass = 0; pass < 2 && !first; s = sMax, pass++) {
-    for (; s >= sMin; s *= 0.97) {
-      if (first && s < first.s * 0.8) break;
-      const maxW = (box.w / s) * 0.985;
-      const r = wrap(atoms, maxW, 'bold', tracking);
-      if (r.broken && pass === 0) continue;
-      if (r.lines.length > spec.maxLines || blockH(r.lines.length, s) > availH) continue;
-      const ls = r.lines.length > 1 ? wrap(atoms, balance(atoms, maxW, 'bold', tracking, r.lines.length), 'bold', tracking).lines : r.lines;
-      if (!first) first = { s, lines: ls };
-      if (!widow(ls)) {
-        first = { s, lines: ls };
-        break;
+    const search = (allowBreaks: boolean) => {
+      let best: { s: number; lines: string[] } | null = null;
+      for (let s = sMax; s >= sMin; s *= 0.97) {
+        if (best && s < best.s * 0.8) break;
+        const maxW = (box.w / s) * 0.985;
+        const r = wrap(atoms, maxW, 'bold', tracking);
+        if (r.broken && !allowBreaks) continue;
+        if (r.lines.length > spec.maxLines || blockH(r.lines.length, s) > availH) continue;
+        const ls =
+          r.lines.length > 1 && !r.broken
+            ? wrap(atoms, balance(atoms, maxW, 'bold', tracking, r.lines.length), 'bold', tracking).lines
+            : r.lines;
+        if (!widow(ls)) return { s, lines: ls };
+        best ??= { s, lines: ls };
       }
-    }
-    }
+      return best;
+    };
+    // Whole words first; over-long words may break only if nothing else fits.
+    const first = search(false) ?? search(true);
     if (first) {
       size = first.s;
       lines = first.lines;
