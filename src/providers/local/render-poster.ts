@@ -804,7 +804,6 @@ interface Ctx {
   rng: Rng;
   pal: Palette;
   defs: string[];
-  nextId: () => string;
 }
 
 /** A shape drawn behind the text: its bounding box decides whether it must be toned down. */
@@ -959,14 +958,12 @@ function dotGrid(x: number, y: number, cols: number, rows: number, step: number,
   };
 }
 
-/** Something drawn on top of everything but the text (never toned down, never under text). */
-type Overlay = string;
-
 interface LayoutResult {
   spec: TextSpec;
   /** Background shapes; computed after the text so they can avoid it. */
   shapes: (text: TextBlock) => Shape[];
-  overlays?: (text: TextBlock) => Overlay[];
+  /** Drawn over the shapes, under the text (thin rules and frames; never toned down). */
+  overlays?: (text: TextBlock) => string[];
   ruleColor: RGB;
 }
 
@@ -1205,8 +1202,7 @@ export function buildPosterSvg(req: PosterRequest, text?: PosterText): string {
   const prompt = typeof req.prompt === 'string' ? req.prompt : '';
   const rng = makeRng(prompt, req.seed);
   const pal = makePalette(rng, prompt);
-  let id = 0;
-  const ctx: Ctx = { W, H, rng, pal, defs: [], nextId: () => `p${id++}` };
+  const ctx: Ctx = { W, H, rng, pal, defs: [] };
   const layout = LAYOUTS[rng.int(0, LAYOUTS.length - 1)]!(ctx);
 
   const block = layoutText(text ?? parsePosterText(prompt), layout.spec, W, H, pal);
