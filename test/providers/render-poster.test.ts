@@ -142,9 +142,7 @@ test('rejects invalid sizes', async () => {
   await assert.rejects(renderPoster({ prompt: 'x', seed: 1, width: 100.5, height: 100 }), RangeError);
   await assert.rejects(renderPoster({ prompt: 'x', seed: Number.NaN, width: 100, height: 100 }), RangeError);
 });
-
-test('a 2048x2048 poster renders in well under 1.5 s once fonts are loaded', async () => {
-  await renderPoster({ prompt: EN, seed: 1, width: 512, height: 512 }); // warm the font cache
+ // warm the font cache
   const t = performance.now();
   await renderPoster({ prompt: EN, seed: 99, width: 2048, height: 2048 });
   const ms = performance.now() - t;

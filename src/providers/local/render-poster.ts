@@ -3,7 +3,9 @@
 // Pipeline: prompt -> (headline, subtitle) -> seeded palette + layout -> SVG whose text is
 // already converted to glyph outlines (fontkit, fonts from npm packages in node_modules)
 // -> PNG via sharp/librsvg. No system fonts and nothing fetched at run time: the SVG holds
-// only paths and shapes, so the raster is the same on every machine with the same sharp.
+// only paths and shapes (prompt text never enters it as text, so nothing needs XML escaping).
+// Output bytes are a pure function of (prompt, seed, width, height) for given versions of
+// the fonts, sharp/librsvg and Node's ICU (used for Chinese word breaking).
 //
 // Fonts: Inter (Latin, @expo-google-fonts/inter) with Noto Sans Hans (Simplified Chinese,
 // @embedpdf/fonts-sc) as the per-character fallback for CJK and anything Inter lacks.
