@@ -24,5 +24,8 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// The browser tests need the web app: build it first (a no-op when web/dist is up to date).
+const web = spawnSync(process.execPath, [path.join(root, 'bin', 'build-web.js')], { cwd: root, stdio: 'inherit' });
+if (web.status !== 0) process.exit(web.status ?? 1);
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);

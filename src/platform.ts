@@ -18,6 +18,7 @@ import { ModelOverrideService } from './services/model-overrides.js';
 import { TaskService } from './services/tasks.js';
 import { UserService } from './services/users.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
+import { S3Storage } from './storage/s3.js';
 import type { Storage } from './storage/types.js';
 import { Dispatcher } from './worker/dispatcher.js';
 import { NodeRouter } from './worker/router.js';
@@ -72,7 +73,7 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   );
   overridesRefresh.unref();
   const tasks = new TaskService(db, ledger, catalog);
-  const storage = new LocalDiskStorage(path.join(settings.dataDir, 'files'));
+  const storage: Storage = settings.s3 ? new S3Storage(settings.s3) : new LocalDiskStorage(path.join(settings.dataDir, 'files'));
   const queue: TaskQueue = settings.redisUrl ? new BullMqQueue(settings.redisUrl, { prefix: settings.queuePrefix, lockMs: settings.leaseMs }) : new InProcessQueue();
   const metrics = new PlatformMetrics(queue);
   const router = new NodeRouter(catalog);

@@ -25,7 +25,23 @@ export interface Settings {
   leaseMs: number;
   /** How often distributed workers sweep for tasks that lost their job or their worker. */
   sweepMs: number;
+  /** Set when generated files go to an S3-compatible bucket instead of AIO_DATA_DIR/files. */
+  s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string };
   env: NodeJS.ProcessEnv;
+}
+
+function s3Settings(env: NodeJS.ProcessEnv): Settings['s3'] {
+  if (!env.S3_BUCKET) return undefined;
+  const missing = ['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].filter((name) => !env[name]);
+  if (missing.length) throw new Error(`S3_BUCKET is set, so ${missing.join(', ')} must be set too`);
+  return {
+    endpoint: env.S3_ENDPOINT!,
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION || 'us-east-1',
+    accessKeyId: env.S3_ACCESS_KEY_ID!,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+    prefix: env.S3_PREFIX ?? '',
+  };
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -55,6 +71,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     bodyLimitBytes: int(env, 'AIO_BODY_LIMIT_BYTES', 64 * 1024),
     leaseMs: Math.max(1000, int(env, 'AIO_LEASE_MS', 30_000)),
     sweepMs: Math.max(500, int(env, 'AIO_SWEEP_MS', 10_000)),
+    s3: s3Settings(env),
     env,
   };
 }

@@ -5,6 +5,7 @@ import type { Platform } from '../platform.js';
 import { IdempotencyService } from '../services/idempotency.js';
 import { apiNotFound, installErrorHandling } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
+import { dashboardRoutes } from './routes/dashboard/index.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
@@ -12,6 +13,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { nodeRoutes } from './routes/nodes.js';
 import { taskRoutes } from './routes/tasks.js';
+import { isWebPageRequest, sendIndexHtml, webRoutes } from './routes/web.js';
 
 export interface HttpDeps {
   platform: Platform;
@@ -51,8 +53,11 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   taskRoutes(app, deps);
   nodeRoutes(app, deps);
   fileRoutes(app, deps);
+  dashboardRoutes(app, deps);
+  webRoutes(app, deps);
 
   app.setNotFoundHandler((req, reply) => {
+    if (isWebPageRequest(req)) return sendIndexHtml(reply);
     const err = apiNotFound(req.method, req.url);
     reply.status(err.status).send(err.toJSON());
   });

@@ -30,6 +30,7 @@ function makeCode(): string {
 
 export function publicCode(c: RedemptionCode & { redeemed_by_email?: string | null }) {
   return {
+    id: c.id,
     code: c.code,
     credits: c.credits,
     note: c.note,

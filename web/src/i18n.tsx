@@ -20,6 +20,7 @@ const en = {
   footer_api: 'API base',
   loading: 'Loading…',
   retry: 'Try again',
+  refresh: 'Refresh',
   not_found_title: 'Page not found',
   not_found_body: 'There is nothing at this address. It may have moved, or the link may be mistyped.',
   back_home: 'Back to the home page',
@@ -40,7 +41,7 @@ const en = {
   none: '—',
   optional: 'optional',
   credits_n: '{n} credits',
-  credit_1: '1 credit',
+  credits_n_one: '{n} credit',
   per_unit: 'per {unit}',
   page_n: 'Page {n}',
   // Home
@@ -124,7 +125,8 @@ const en = {
   status_lead: 'After a task is created, fetch its status and result from the task endpoint.',
   status_desc: 'Get a generation task’s status and result.',
   price_title: 'Price',
-  price_headline: '{credits} credits per {unit} (~{usd})',
+  price_headline: '{n} credits per {unit} (~{usd})',
+  price_headline_one: '{n} credit per {unit} (~{usd})',
   price_base: 'Base price',
   price_credits: 'Credits',
   price_billing: 'Billing',
@@ -257,7 +259,7 @@ const en = {
   packs_title: 'Buy credits',
   pack_buy: 'Buy for {usd}',
   pack_redirecting: 'Opening checkout…',
-  stripe_off: 'Card payments are not set up on this server. Top-ups are by redemption code only: ask the operator for a code and redeem it below.',
+  stripe_off: 'Card payments are not set up on this server. Top-ups are by redemption code only: ask the operator for a code and enter it under “Redeem a code”.',
   redeem_title: 'Redeem a code',
   redeem_code: 'Redemption code',
   redeem_submit: 'Redeem',
@@ -372,6 +374,8 @@ const en = {
   admin_nodes: 'Nodes',
   admin_tasks: 'All tasks',
   admin_search: 'Search by email',
+  admin_search_button: 'Search',
+  admin_grant_short: 'Grant',
   admin_user_email: 'Email',
   admin_user_balance: 'Balance',
   admin_user_reserved: 'Reserved',
@@ -417,6 +421,7 @@ const en = {
   admin_node_missing: 'Missing settings: {list}',
   admin_node_last_error: 'Last error',
   admin_node_ok: 'Configured',
+  admin_node_unconfigured: 'Not configured',
   state_closed: 'Healthy',
   state_open: 'Tripped',
   state_half_open: 'Recovering',
@@ -449,6 +454,7 @@ const zh: Record<MessageKey, string> = {
   footer_api: 'API 地址',
   loading: '加载中…',
   retry: '重试',
+  refresh: '刷新',
   not_found_title: '页面不存在',
   not_found_body: '这个地址没有内容,可能已移动或链接有误。',
   back_home: '返回首页',
@@ -468,7 +474,7 @@ const zh: Record<MessageKey, string> = {
   none: '—',
   optional: '可选',
   credits_n: '{n} 积分',
-  credit_1: '1 积分',
+  credits_n_one: '{n} 积分',
   per_unit: '每{unit}',
   page_n: '第 {n} 页',
   home_eyebrow: 'AI 图像 API 平台',
@@ -549,7 +555,8 @@ const zh: Record<MessageKey, string> = {
   status_lead: '任务创建后,使用任务端点查询状态和结果。',
   status_desc: '查询生成任务状态和结果。',
   price_title: '价格',
-  price_headline: '每{unit} {credits} 积分(约 {usd})',
+  price_headline: '每{unit} {n} 积分(约 {usd})',
+  price_headline_one: '每{unit} {n} 积分(约 {usd})',
   price_base: '基础价格',
   price_credits: '积分',
   price_billing: '计费',
@@ -675,7 +682,7 @@ const zh: Record<MessageKey, string> = {
   packs_title: '购买积分',
   pack_buy: '{usd} 购买',
   pack_redirecting: '正在打开支付页面…',
-  stripe_off: '本服务器未开通在线支付,只能通过兑换码充值:向运营方索取兑换码,并在下方兑换。',
+  stripe_off: '本服务器未开通在线支付,只能通过兑换码充值:向运营方索取兑换码,并在「兑换码」处兑换。',
   redeem_title: '兑换码',
   redeem_code: '兑换码',
   redeem_submit: '兑换',
@@ -786,6 +793,8 @@ const zh: Record<MessageKey, string> = {
   admin_nodes: '节点',
   admin_tasks: '所有任务',
   admin_search: '按邮箱搜索',
+  admin_search_button: '搜索',
+  admin_grant_short: '发放',
   admin_user_email: '邮箱',
   admin_user_balance: '余额',
   admin_user_reserved: '冻结',
@@ -831,6 +840,7 @@ const zh: Record<MessageKey, string> = {
   admin_node_missing: '缺少配置:{list}',
   admin_node_last_error: '最近错误',
   admin_node_ok: '已配置',
+  admin_node_unconfigured: '未配置',
   state_closed: '健康',
   state_open: '已熔断',
   state_half_open: '恢复中',
@@ -872,7 +882,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, []);
   const t = useCallback<Translate>(
     (key, vars) => {
-      let s = dictionaries[lang][key] ?? en[key] ?? key;
+      // English plurals: `key_one` when n is 1.
+      const one = vars && String(vars.n) === '1' ? (`${key}_one` as MessageKey) : undefined;
+      let s = (one && dictionaries[lang][one]) || dictionaries[lang][key] || en[key] || key;
       if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
       return s;
     },

@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { useI18n, type MessageKey } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
+import { Icon, type IconName } from './icons';
 import { Loading } from './ui';
 
 function LangSwitch() {
@@ -101,14 +102,14 @@ export function Footer() {
   );
 }
 
-const DASH_LINKS: [string, MessageKey, string][] = [
-  ['/dashboard', 'dash_overview', '◎'],
-  ['/dashboard/playground', 'dash_playground', '▶'],
-  ['/dashboard/keys', 'dash_keys', '⚿'],
-  ['/dashboard/usage', 'dash_usage', '▤'],
-  ['/dashboard/credits', 'dash_credits', '◈'],
-  ['/dashboard/billing', 'dash_billing', '＋'],
-  ['/dashboard/profile', 'dash_profile', '☺'],
+const DASH_LINKS: [string, MessageKey, IconName][] = [
+  ['/dashboard', 'dash_overview', 'overview'],
+  ['/dashboard/playground', 'dash_playground', 'playground'],
+  ['/dashboard/keys', 'dash_keys', 'keys'],
+  ['/dashboard/usage', 'dash_usage', 'usage'],
+  ['/dashboard/credits', 'dash_credits', 'credits'],
+  ['/dashboard/billing', 'dash_billing', 'billing'],
+  ['/dashboard/profile', 'dash_profile', 'profile'],
 ];
 
 /** Pages for signed-in people: sends others to sign in, then back here. */
@@ -125,16 +126,16 @@ export function DashboardLayout({ children, admin }: { children: ReactNode; admi
       <nav className="dash-nav" aria-label={t('dash_nav')}>
         {DASH_LINKS.map(([to, key, icon]) => (
           <NavLink key={to} to={to} exact={to === '/dashboard'}>
-            <span className="nav-icon" aria-hidden="true">
-              {icon}
+            <span className="nav-icon">
+              <Icon name={icon} />
             </span>
             {t(key)}
           </NavLink>
         ))}
         {user.is_admin && (
           <NavLink to="/admin">
-            <span className="nav-icon" aria-hidden="true">
-              ⚙
+            <span className="nav-icon">
+              <Icon name="admin" />
             </span>
             {t('dash_admin')}
           </NavLink>

@@ -1,4 +1,5 @@
 // Small building blocks shared by every page.
+import { Icon } from './icons';
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n';
@@ -136,7 +137,7 @@ export function TaskStatusBadge({ status }: { status: TaskStatus }) {
   );
 }
 
-export function EmptyState({ title, children, action, icon = '✦' }: { title: ReactNode; children?: ReactNode; action?: ReactNode; icon?: ReactNode }) {
+export function EmptyState({ title, children, action, icon = <Icon name="playground" size={24} /> }: { title: ReactNode; children?: ReactNode; action?: ReactNode; icon?: ReactNode }) {
   return (
     <div className="empty">
       <div className="empty-icon" aria-hidden="true">

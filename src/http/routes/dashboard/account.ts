@@ -1,0 +1,147 @@
+// The signed-in user's own account: balance, API keys, ledger, tasks, usage, codes, orders.
+// The scope's hooks have already checked the session (and CSRF on changes).
+import type { FastifyInstance } from 'fastify';
+import type { LedgerKind } from '../../../db/schema.js';
+import { invalidParam } from '../../../lib/app-error.js';
+import { publicKey } from '../../../services/api-keys.js';
+import type { LedgerEntry } from '../../../services/ledger.js';
+import type { TaskStatus } from '../../../services/tasks.js';
+import { publicOrder } from '../../../services/billing.js';
+import { baseUrl, presentTask } from '../../present.js';
+import { parseLimit } from '../tasks.js';
+import type { DashboardDeps } from './deps.js';
+import { type Body, oneOf, optionalBoolean, optionalString, queryInteger, readBody, requiredString } from './input.js';
+import { auth, presentUser } from './session-guard.js';
+
+export const LEDGER_KINDS: readonly LedgerKind[] = ['grant', 'topup', 'redeem', 'hold', 'capture', 'release', 'adjustment'];
+export const TASK_STATUSES: readonly TaskStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
+const MAX_KEY_NAME = 100;
+const MAX_ALLOWED_MODELS = 50;
+const MAX_CREDIT_LIMIT = 1_000_000_000;
+
+/** A ledger row as the account sees it. */
+export function presentEntry(e: LedgerEntry) {
+  return { id: e.id, kind: e.kind, amount: e.amount, reserved_delta: e.reserved_delta, balance_after: e.balance_after, task_id: e.task_id, note: e.note, created_at: e.created_at };
+}
+
+type Query = Record<string, string | undefined>;
+
+export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
+  const { platform, usage, codes, billing, redeemThrottle } = d;
+
+  /** The parts of POST /api/account/keys, checked. */
+  function keyInput(body: Body) {
+    const name = optionalString(body, 'name', MAX_KEY_NAME)?.trim();
+    const test = optionalBoolean(body, 'test');
+    let expiresAt: string | null = null;
+    const rawExpiry = optionalString(body, 'expires_at', 64);
+    if (rawExpiry !== undefined) {
+      const at = Date.parse(rawExpiry);
+      if (Number.isNaN(at)) throw invalidParam('expires_at', "'expires_at' must be an ISO-8601 time, e.g. 2030-01-31T00:00:00Z.");
+      if (at <= Date.now()) throw invalidParam('expires_at', "'expires_at' must be in the future.");
+      expiresAt = new Date(at).toISOString();
+    }
+    let creditLimit: number | null = null;
+    const rawLimit = body.credit_limit;
+    if (rawLimit !== undefined && rawLimit !== null) {
+      if (typeof rawLimit !== 'number' || !Number.isInteger(rawLimit) || rawLimit < 1 || rawLimit > MAX_CREDIT_LIMIT)
+        throw invalidParam('credit_limit', `'credit_limit' must be a whole number of credits from 1 to ${MAX_CREDIT_LIMIT}, or null for no limit.`);
+      creditLimit = rawLimit;
+    }
+    let allowedModels: string[] | null = null;
+    const rawModels = body.allowed_models;
+    if (rawModels !== undefined && rawModels !== null) {
+      if (!Array.isArray(rawModels) || rawModels.length > MAX_ALLOWED_MODELS || !rawModels.every((m) => typeof m === 'string'))
+        throw invalidParam('allowed_models', `'allowed_models' must be a list of up to ${MAX_ALLOWED_MODELS} model ids, or null for every model.`);
+      const unknown = rawModels.filter((m) => !platform.catalog.model(m));
+      if (unknown.length) throw invalidParam('allowed_models', `Unknown model(s): ${unknown.join(', ')}. See GET /api/v1/models.`);
+      allowedModels = rawModels.length ? [...new Set(rawModels as string[])] : null;
+    }
+    return { name, test, expiresAt, creditLimit, allowedModels };
+  }
+
+  app.get('/api/account', async (req) => {
+    const { user } = auth(req);
+    const { balance, reserved } = await platform.ledger.balances(user.id);
+    return { user: presentUser(user), balance, reserved };
+  });
+
+  app.get('/api/account/keys', async (req) => {
+    const { user } = auth(req);
+    return { object: 'list', data: (await platform.keys.list(user.id)).map(publicKey) };
+  });
+
+  app.post('/api/account/keys', async (req, reply) => {
+    const { user } = auth(req);
+    const input = keyInput(readBody(req.body, ['name', 'test', 'expires_at', 'credit_limit', 'allowed_models']));
+    const { key, record } = await platform.keys.create(user.id, input);
+    return reply.status(201).send({ ...publicKey(record), key });
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/account/keys/:id', async (req) => {
+    const { user } = auth(req);
+    const name = requiredString(readBody(req.body, ['name']), 'name', MAX_KEY_NAME).trim();
+    if (!name) throw invalidParam('name', "'name' must not be blank.");
+    return publicKey(await platform.keys.rename(req.params.id, user.id, name));
+  });
+
+  app.post<{ Params: { id: string } }>('/api/account/keys/:id/revoke', async (req) => {
+    const { user } = auth(req);
+    readBody(req.body, []);
+    return publicKey(await platform.keys.revoke(req.params.id, user.id));
+  });
+
+  app.get<{ Querystring: Query }>('/api/account/ledger', async (req) => {
+    const { user } = auth(req);
+    const limit = parseLimit(req.query.limit);
+    const kind = oneOf(req.query.kind, 'kind', LEDGER_KINDS);
+    const rows = await platform.ledger.list(user.id, { limit: limit + 1, before: req.query.starting_after || undefined, kind });
+    return { object: 'list', data: rows.slice(0, limit).map(presentEntry), has_more: rows.length > limit };
+  });
+
+  app.get<{ Querystring: Query }>('/api/account/tasks', async (req) => {
+    const { user } = auth(req);
+    const limit = parseLimit(req.query.limit);
+    const status = oneOf(req.query.status, 'status', TASK_STATUSES);
+    const rows = await platform.tasks.list(user.id, { limit: limit + 1, before: req.query.starting_after || undefined, status, model: req.query.model || undefined });
+    const base = baseUrl(req, platform.settings.publicUrl);
+    return { object: 'list', data: rows.slice(0, limit).map((t) => presentTask(t, base)), has_more: rows.length > limit };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/account/tasks/:id', async (req) => {
+    const { user } = auth(req);
+    return presentTask(await platform.tasks.getOwned(req.params.id, user.id), baseUrl(req, platform.settings.publicUrl));
+  });
+
+  app.get<{ Querystring: Query }>('/api/account/usage', async (req) => {
+    const { user } = auth(req);
+    return usage.report(user.id, queryInteger(req.query.days, 'days', 30, 1, 90));
+  });
+
+  app.post('/api/account/redeem', async (req) => {
+    const { user } = auth(req);
+    const code = requiredString(readBody(req.body, ['code']), 'code', 64);
+    const throttleKey = `redeem:${user.id}`;
+    redeemThrottle.check(throttleKey, undefined);
+    try {
+      const { credits, balance } = await codes.redeem(user.id, code);
+      return { credits, balance };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'code_not_found') redeemThrottle.fail(throttleKey, undefined);
+      throw err;
+    }
+  });
+
+  app.get('/api/account/orders', async (req) => {
+    const { user } = auth(req);
+    return { object: 'list', data: (await billing.listOrders(user.id)).map(publicOrder) };
+  });
+
+  app.post('/api/account/checkout', async (req) => {
+    const { user } = auth(req);
+    const body = readBody(req.body, ['pack_id']);
+    const dashboard = platform.settings.env.AIO_DASHBOARD_URL?.replace(/\/+$/, '') || `${baseUrl(req, platform.settings.publicUrl)}/dashboard`;
+    const { url, order } = await billing.checkout(user, body.pack_id, `${dashboard}/billing`);
+    return { url, order: publicOrder(order) };
+  });
+}

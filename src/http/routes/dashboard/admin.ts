@@ -1,0 +1,119 @@
+// Operator routes: users and credits, redemption codes, model overrides, nodes, all tasks.
+// The scope's hooks have already checked the session, CSRF on changes, and the admin flag.
+import type { FastifyInstance } from 'fastify';
+import { AppError, invalidParam } from '../../../lib/app-error.js';
+import { adminUserView } from '../../../services/admin.js';
+import { MAX_CODES_PER_BATCH, MAX_CODE_CREDITS, publicCode } from '../../../services/redemption-codes.js';
+import { baseUrl, presentTask } from '../../present.js';
+import { presentModel } from '../models.js';
+import { nodeHealth } from '../nodes.js';
+import { parseLimit } from '../tasks.js';
+import type { DashboardDeps } from './deps.js';
+import { TASK_STATUSES, presentEntry } from './account.js';
+import { oneOf, optionalString, readBody, requiredInteger, requiredString } from './input.js';
+import { auth } from './session-guard.js';
+
+type Query = Record<string, string | undefined>;
+const MAX_GRANT = 1_000_000_000;
+const CSV_MAX_ROWS = 100_000;
+
+/** One CSV field: quoted when needed, and never read as a formula by a spreadsheet. */
+function csvField(value: unknown): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function adminRoutes(app: FastifyInstance, d: DashboardDeps): void {
+  const { platform, admin, codes } = d;
+
+  const requireUser = async (id: string) => {
+    const user = await platform.users.findById(id);
+    if (!user) throw new AppError(404, 'user_not_found', `No user with id '${id}'.`, { param: 'id' });
+    return user;
+  };
+
+  const modelAdminView = (id: string) => {
+    const model = platform.catalog.model(id)!;
+    const override = platform.overrides.get(id);
+    return {
+      ...presentModel(platform, model),
+      override: override ? { enabled: override.enabled === null ? null : override.enabled === 1, price_credits: override.price_credits, updated_at: override.updated_at } : null,
+      catalog_file: platform.catalog.fileValuesOf(id) ?? null,
+    };
+  };
+
+  app.get<{ Querystring: Query }>('/api/admin/users', async (req) => {
+    const limit = parseLimit(req.query.limit);
+    const rows = await admin.listUsers({ q: req.query.q || undefined, limit: limit + 1, before: req.query.starting_after || undefined });
+    return { object: 'list', data: rows.slice(0, limit).map(adminUserView), has_more: rows.length > limit };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/admin/users/:id/grant', async (req) => {
+    const body = readBody(req.body, ['amount', 'note']);
+    const amount = requiredInteger(body, 'amount', -MAX_GRANT, MAX_GRANT);
+    if (amount === 0) throw invalidParam('amount', "'amount' must not be 0.");
+    const note = requiredString(body, 'note', 500).trim();
+    if (!note) throw invalidParam('note', "'note' must not be blank.", 'missing_parameter');
+    const user = await requireUser(req.params.id);
+    const entry = await platform.ledger.credit(user.id, amount, amount > 0 ? 'grant' : 'adjustment', note);
+    req.log.info({ admin: auth(req).user.id, userId: user.id, amount }, 'admin credit change');
+    return { balance: entry.balance_after, entry: presentEntry(entry) };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/admin/users/:id/disable', async (req) => {
+    const body = readBody(req.body, ['disabled']);
+    if (typeof body.disabled !== 'boolean') throw invalidParam('disabled', "'disabled' must be true or false.", body.disabled === undefined ? 'missing_parameter' : 'invalid_parameter');
+    if (req.params.id === auth(req).user.id) throw new AppError(400, 'cannot_disable_self', 'You cannot disable your own account.', { param: 'id' });
+    const user = await platform.users.setDisabled(req.params.id, body.disabled);
+    req.log.info({ admin: auth(req).user.id, userId: user.id, disabled: body.disabled }, 'admin disabled/enabled a user');
+    return adminUserView(user);
+  });
+
+  app.post('/api/admin/redemption-codes', async (req, reply) => {
+    const body = readBody(req.body, ['count', 'credits', 'note']);
+    const count = requiredInteger(body, 'count', 1, MAX_CODES_PER_BATCH);
+    const credits = requiredInteger(body, 'credits', 1, MAX_CODE_CREDITS);
+    const note = optionalString(body, 'note', 500)?.trim() || null;
+    const rows = await codes.generate({ count, credits, note, createdBy: auth(req).user.id });
+    return reply.status(201).send({ object: 'list', data: rows.map((c) => ({ code: c.code, credits: c.credits, note: c.note, created_at: c.created_at })) });
+  });
+
+  app.get<{ Querystring: Query }>('/api/admin/redemption-codes', async (req, reply) => {
+    const redeemed = oneOf(req.query.redeemed, 'redeemed', ['true', 'false'] as const);
+    const filter = redeemed === undefined ? undefined : redeemed === 'true';
+    if (req.query.format === 'csv') {
+      const rows = await codes.list({ limit: CSV_MAX_ROWS, redeemed: filter });
+      const lines = [['code', 'credits', 'note', 'created_at', 'redeemed_by', 'redeemed_by_email', 'redeemed_at'].join(',')];
+      for (const c of rows.map(publicCode))
+        lines.push([c.code, c.credits, c.note, c.created_at, c.redeemed_by, c.redeemed_by_email, c.redeemed_at].map(csvField).join(','));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="redemption-codes-${new Date().toISOString().slice(0, 10)}.csv"`)
+        .send(`${lines.join('\r\n')}\r\n`);
+    }
+    if (req.query.format !== undefined && req.query.format !== 'json') throw invalidParam('format', "'format' must be csv or json.");
+    const limit = parseLimit(req.query.limit, 100, 1000);
+    const rows = await codes.list({ limit: limit + 1, before: req.query.starting_after || undefined, redeemed: filter });
+    return { object: 'list', data: rows.slice(0, limit).map(publicCode), has_more: rows.length > limit };
+  });
+
+  app.get('/api/admin/models', async () => ({ object: 'list', data: platform.catalog.models.map((m) => modelAdminView(m.id)) }));
+
+  app.patch<{ Params: { id: string } }>('/api/admin/models/:id', async (req) => {
+    const body = readBody(req.body, ['enabled', 'price_credits']);
+    await platform.overrides.set(req.params.id, body, auth(req).user.id);
+    req.log.info({ admin: auth(req).user.id, model: req.params.id, change: body }, 'admin changed a model');
+    return modelAdminView(req.params.id);
+  });
+
+  app.get('/api/admin/nodes', async () => ({ object: 'list', data: await nodeHealth(platform) }));
+
+  app.get<{ Querystring: Query }>('/api/admin/tasks', async (req) => {
+    const limit = parseLimit(req.query.limit);
+    const status = oneOf(req.query.status, 'status', TASK_STATUSES);
+    const rows = await admin.listTasks({ limit: limit + 1, before: req.query.starting_after || undefined, status, model: req.query.model || undefined, email: req.query.user || undefined });
+    const base = baseUrl(req, platform.settings.publicUrl);
+    return { object: 'list', data: rows.slice(0, limit).map(({ user_email, ...t }) => ({ ...presentTask(t, base), user_email })), has_more: rows.length > limit };
+  });
+}

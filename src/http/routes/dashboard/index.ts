@@ -1,0 +1,53 @@
+// The web dashboard's API (docs/dashboard-api.md): same origin, session cookie, CSRF header.
+// Everything lives in its own Fastify scope, so the cookie parser, the lenient JSON parser and
+// the webhook's raw body stay out of the public API.
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyInstance } from 'fastify';
+import { AdminService } from '../../../services/admin.js';
+import { BillingService, stripeConfigFromEnv } from '../../../services/billing.js';
+import { LoginThrottle } from '../../../services/login-throttle.js';
+import { RedemptionCodeService } from '../../../services/redemption-codes.js';
+import { SessionService } from '../../../services/sessions.js';
+import { UsageService } from '../../../services/usage.js';
+import type { HttpDeps } from '../../server.js';
+import { accountRoutes } from './account.js';
+import { adminRoutes } from './admin.js';
+import { authRoutes } from './auth.js';
+import { billingRoutes } from './billing.js';
+import type { DashboardDeps } from './deps.js';
+import { guardScope } from './session-guard.js';
+
+export function dashboardRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const { platform } = deps;
+  const d: DashboardDeps = {
+    ...deps,
+    sessions: new SessionService(platform.db),
+    loginThrottle: new LoginThrottle(),
+    redeemThrottle: new LoginThrottle({ perKey: 10, perIp: 10, windowMs: 15 * 60_000 }),
+    codes: new RedemptionCodeService(platform.db, platform.ledger),
+    billing: new BillingService(platform.db, platform.ledger, platform.catalog.packs, stripeConfigFromEnv(platform.settings.env), platform.log),
+    usage: new UsageService(platform.db),
+    admin: new AdminService(platform.db),
+  };
+  const guard = { sessions: d.sessions, publicUrl: platform.settings.publicUrl };
+
+  app.register(async (scope) => {
+    await scope.register(fastifyCookie);
+    // Browsers' fetch wrappers often send a JSON content type with an empty body: that is `{}` here.
+    const json = scope.getDefaultJsonParser('error', 'error');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+      if (body === '') return done(null, undefined);
+      json(req, body as string, done);
+    });
+    scope.register(async (s) => authRoutes(s, d));
+    scope.register(async (s) => {
+      guardScope(s, guard);
+      accountRoutes(s, d);
+    });
+    scope.register(async (s) => {
+      guardScope(s, { ...guard, admin: true });
+      adminRoutes(s, d);
+    });
+    scope.register(async (s) => billingRoutes(s, d));
+  });
+}

@@ -1,0 +1,312 @@
+// The signed-in journeys in a real browser against the real server: sign up, create a key and
+// see it once, generate in the playground with it, find the task in usage; an admin makes a
+// redemption code that the user redeems and grants credits with a note; revoking the key makes
+// the public API refuse it. Every page visited is saved to test-artifacts/screenshots/.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { launch, newContext, shot, watchErrors } from './browser.js';
+
+describe('dashboard journeys', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let user: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const email = `person-${Date.now()}@example.com`;
+  const password = 'correct horse battery';
+  let key = '';
+
+  before(async () => {
+    server = await startTestServer();
+    browser = await launch();
+    user = await newContext(browser, server.url);
+    page = await user.newPage();
+    errors = watchErrors(page);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const heading = (p: Page, name: string) => p.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+  const dashNav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name, exact: true }).click();
+
+  test('sign up lands on a dashboard that says what to do next', async () => {
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Get started' }).click();
+    await heading(page, 'Create your account');
+    await shot(page, 'signup');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    // The browser's own validation stops a too-short password before the server sees it.
+    assert.equal(new URL(page.url()).pathname, '/signup');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await heading(page, 'Welcome');
+    await page.getByText(`Signed in as ${email}`).waitFor();
+    await page.getByRole('link', { name: 'Create a key' }).waitFor();
+    await page.getByText('No tasks yet').waitFor();
+    await shot(page, 'dashboard-overview-new');
+  });
+
+  test('create a test key: shown once with a copy button, listed by prefix', async () => {
+    await page.getByRole('link', { name: 'Create a key' }).click();
+    await heading(page, 'API keys');
+    await page.getByText('No keys yet').waitFor();
+    await shot(page, 'keys-empty');
+    await page.getByLabel('Name', { exact: false }).first().fill('My first key');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = page.getByTestId('new-key-value');
+    await secret.waitFor();
+    key = (await secret.innerText()).trim();
+    assert.match(key, /^aio_test_[0-9A-Za-z]{40}$/);
+    await page.getByTestId('new-key').getByRole('button', { name: 'Copy' }).waitFor();
+    await page.getByText('it will not be shown again').waitFor();
+    const row = page.getByTestId('keys-table').locator('tbody tr').filter({ hasText: 'My first key' });
+    await row.waitFor();
+    const rowText = await row.innerText();
+    assert.match(rowText, /aio_test_/);
+    assert.match(rowText, /Test/);
+    assert.match(rowText, /Active/);
+    assert.match(rowText, /Never/);
+    assert.ok(!rowText.includes(key), 'the list shows the prefix only');
+    await shot(page, 'keys-created');
+    // Once: after a reload the secret is gone from the page.
+    await page.reload();
+    await page.getByTestId('keys-table').waitFor();
+    assert.ok(!(await page.locator('main').innerText()).includes(key));
+  });
+
+  test('the playground generates with that key and shows the image', async () => {
+    await dashNav(page, 'Playground');
+    await heading(page, 'Playground');
+    const keyField = page.getByLabel('API key', { exact: true });
+    assert.equal(await keyField.inputValue(), key, 'pre-filled with the last key created in this browser');
+    assert.equal(await page.getByLabel('Model').inputValue(), 'ideogram-v4');
+    assert.equal(await page.getByLabel('Size').inputValue(), '1:1');
+    assert.equal(await page.getByLabel('Rendering speed').inputValue(), 'BALANCED');
+    assert.equal(await page.getByLabel('Output format').inputValue(), 'png');
+    assert.match(await page.getByLabel('Prompt').inputValue(), /SUMMER DESIGN WEEK/);
+    await page.getByText('Free with a test key.').waitFor();
+    await shot(page, 'playground-ready');
+    await page.getByLabel('Size').selectOption('16:9');
+    await page.getByLabel('Output format').selectOption('webp');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    const image = page.getByTestId('pg-image');
+    await image.waitFor({ timeout: 30_000 });
+    await page.getByTestId('pg-status').getByText('Succeeded').waitFor();
+    await page.waitForFunction(() => {
+      const img = (globalThis as any).document.querySelector('[data-testid="pg-image"]');
+      return img && img.complete && img.naturalWidth > 0;
+    });
+    const natural = await image.evaluate((img: any) => [img.naturalWidth, img.naturalHeight]);
+    assert.ok(natural[0] > natural[1], `16:9 is wider than tall: ${natural}`);
+    const src = await image.getAttribute('src');
+    assert.match(src ?? '', /\/files\/.+\.webp$/);
+    assert.equal(await page.getByRole('link', { name: 'Download' }).getAttribute('href'), src);
+    await shot(page, 'playground-result');
+  });
+
+  test('usage lists the task, with its detail and image', async () => {
+    await dashNav(page, 'Usage');
+    await heading(page, 'Usage');
+    const table = page.getByTestId('tasks-table');
+    await table.waitFor();
+    const row = table.locator('tbody tr').first();
+    const text = await row.innerText();
+    assert.match(text, /ideogram-v4/);
+    assert.match(text, /Succeeded/);
+    assert.match(text, /0 credits/);
+    await row.locator('img').waitFor();
+    await page.getByText('Credits per day (last 30 days)').waitFor();
+    await shot(page, 'usage');
+    await row.getByRole('link', { name: 'ideogram-v4' }).click();
+    await page.getByTestId('task-image').waitFor();
+    const detail = await page.locator('main').innerText();
+    assert.match(detail, /SUMMER DESIGN WEEK/);
+    assert.match(detail, /size: 16:9/);
+    assert.match(detail, /output_format: webp/);
+    await shot(page, 'usage-task-detail');
+    await page.getByRole('link', { name: /Back to usage/ }).click();
+    await heading(page, 'Usage');
+  });
+
+  test('an admin generates a redemption code; the user redeems it and sees it in the ledger', async () => {
+    const adminEmail = `admin-${Date.now()}@example.com`;
+    await server.platform.users.create({ email: adminEmail, password, admin: true });
+    const adminContext = await newContext(browser, server.url);
+    const admin = await adminContext.newPage();
+    const adminErrors = watchErrors(admin);
+    await admin.goto('/admin/codes');
+    await heading(admin, 'Sign in'); // sent to sign in, then back
+    await shot(admin, 'signin');
+    await admin.getByLabel('Email').fill(adminEmail);
+    await admin.getByLabel('Password').fill(password);
+    await admin.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await heading(admin, 'Admin');
+    assert.equal(new URL(admin.url()).pathname, '/admin/codes');
+    await admin.getByLabel('How many').fill('2');
+    await admin.getByLabel('Credits each').fill('50');
+    await admin.getByLabel('Note').fill('Launch promo');
+    await admin.getByRole('button', { name: 'Generate codes' }).click();
+    const fresh = admin.getByTestId('new-codes').locator('li code');
+    await fresh.first().waitFor();
+    assert.equal(await fresh.count(), 2);
+    const code = (await fresh.first().innerText()).trim();
+    assert.ok(code.length >= 8, code);
+    const csv = admin.getByRole('link', { name: 'Export CSV' });
+    assert.equal(await csv.getAttribute('href'), '/api/admin/redemption-codes?format=csv');
+    await shot(admin, 'admin-codes');
+
+    await dashNav(page, 'Top up & orders');
+    await heading(page, 'Top up & orders');
+    await page.getByText('Top-ups are by redemption code only').waitFor();
+    await page.getByLabel('Redemption code').fill('NOT-A-REAL-CODE');
+    await page.getByRole('button', { name: 'Redeem', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    assert.ok((await page.getByRole('alert').innerText()).length > 10, 'the API error is shown in words');
+    await page.getByLabel('Redemption code').fill(code);
+    await page.getByRole('button', { name: 'Redeem', exact: true }).click();
+    await page.getByText('50 credits added. Your balance is now 50 credits.').waitFor();
+    await page.getByText('No orders yet.').waitFor();
+    await shot(page, 'billing-redeemed');
+
+    await dashNav(page, 'Credits');
+    await heading(page, 'Credits');
+    const redeem = page.getByTestId('ledger').locator('tbody tr[data-kind="redeem"]');
+    await redeem.waitFor();
+    assert.match(await redeem.innerText(), /Redeemed code[\s\S]*\+50[\s\S]*50/);
+    assert.equal((await page.getByTestId('balance').innerText()).trim(), '50');
+    await shot(page, 'credits-ledger');
+
+    // The admin grants credits with a note; it shows in the user's ledger with that note.
+    await admin.getByRole('navigation', { name: 'Admin', exact: true }).getByRole('link', { name: 'Users', exact: true }).click();
+    await admin.getByLabel('Search by email').fill(email);
+    await admin.getByRole('button', { name: 'Search', exact: true }).click();
+    const userRow = admin.getByTestId('admin-users').locator(`tbody tr[data-email="${email}"]`);
+    await userRow.waitFor();
+    await admin.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid="admin-users"] tbody tr').length === 1);
+    assert.match(await userRow.innerText(), /50/);
+    await userRow.getByRole('button', { name: /^Grant credits/ }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('Amount (credits)').fill('25');
+    await dialog.getByLabel('Note').fill('Welcome bonus');
+    await shot(admin, 'admin-grant-dialog');
+    await dialog.getByRole('button', { name: 'Grant credits' }).click();
+    await admin.getByText(`Done: ${email} now has 75 credits.`).waitFor();
+    await shot(admin, 'admin-users');
+
+    await page.reload();
+    const grant = page.getByTestId('ledger').locator('tbody tr[data-kind="grant"]');
+    await grant.waitFor();
+    assert.match(await grant.innerText(), /Grant[\s\S]*\+25[\s\S]*75[\s\S]*Welcome bonus/);
+    await page.getByLabel('Kind').selectOption('redeem');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid="ledger"] tbody tr').length === 1);
+    assert.match(page.url(), /kind=redeem/);
+    await shot(page, 'credits-ledger-filtered');
+
+    for (const [tab, path] of [
+      ['Models', '/admin/models'],
+      ['Nodes', '/admin/nodes'],
+      ['All tasks', '/admin/tasks'],
+      ['Redemption codes', '/admin/codes'],
+    ] as const) {
+      await admin.getByRole('navigation', { name: 'Admin', exact: true }).getByRole('link', { name: tab, exact: true }).click();
+      await admin.waitForURL(`**${path}`);
+      await admin.locator('.card').last().locator('table, .node-grid, .empty').first().waitFor();
+      await shot(admin, `admin-${path.split('/').pop()}`);
+    }
+    assert.match(await admin.locator('main').innerText(), /Launch promo/);
+    assert.match(await admin.locator('main').innerText(), new RegExp(email.replace(/[.]/g, '\\.')), 'the redeemed code shows who redeemed it');
+    assert.deepEqual(adminErrors, []);
+    await adminContext.close();
+  });
+
+  test('a new browser gets a one-click test key in the playground', async () => {
+    const other = await newContext(browser, server.url, { width: 420 });
+    const p = await other.newPage();
+    const otherErrors = watchErrors(p);
+    await p.goto('/signup');
+    await p.getByLabel('Email').fill(`second-${Date.now()}@example.com`);
+    await p.getByLabel('Password').fill(password);
+    await p.getByRole('button', { name: 'Create account' }).click();
+    await heading(p, 'Welcome');
+    await p.goto('/dashboard/playground?model=aio-poster');
+    await p.getByTestId('no-key').waitFor();
+    assert.equal(await p.getByLabel('API key', { exact: true }).inputValue(), '');
+    assert.equal(await p.getByRole('button', { name: 'Generate', exact: true }).isDisabled(), true);
+    await shot(p, 'playground-no-key-mobile');
+    await p.getByRole('button', { name: 'Create a test key for the playground' }).click();
+    await p.getByText('Test key created and saved in this browser.').waitFor();
+    assert.match(await p.getByLabel('API key', { exact: true }).inputValue(), /^aio_test_/);
+    await p.getByRole('button', { name: 'Generate', exact: true }).click();
+    await p.getByTestId('pg-image').waitFor({ timeout: 30_000 });
+    await shot(p, 'playground-result-mobile');
+    assert.deepEqual(otherErrors, []);
+    await other.close();
+  });
+
+  test('revoking the key: confirmed, then the public API refuses it', async () => {
+    const before = await fetch(`${server.url}/api/v1/tasks/task_nothing`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal(before.status, 404, 'the key works before');
+    await dashNav(page, 'API keys');
+    await heading(page, 'API keys');
+    await page.getByRole('button', { name: 'Revoke My first key' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Requests with this key will be refused at once.').waitFor();
+    await shot(page, 'keys-revoke-confirm');
+    await dialog.getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByText('The key "My first key" was revoked.').waitFor();
+    const row = page.getByTestId('keys-table').locator('tbody tr').filter({ hasText: 'My first key' });
+    await row.getByText('Revoked').waitFor();
+    assert.match(await row.innerText(), /\d/, 'last used is now set');
+    assert.ok(!(await row.innerText()).includes('Never'));
+    await shot(page, 'keys-revoked');
+    const refused = await fetch(`${server.url}/api/v1/images/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'aio-poster', prompt: 'after revoke' }),
+    });
+    assert.equal(refused.status, 401);
+    assert.equal((await fetch(`${server.url}/api/v1/tasks/task_nothing`, { headers: { authorization: `Bearer ${key}` } })).status, 401);
+    // The playground forgets the revoked key and offers a new one.
+    await dashNav(page, 'Playground');
+    await page.getByTestId('no-key').waitFor();
+    assert.equal(await page.getByLabel('API key', { exact: true }).inputValue(), '');
+  });
+
+  test('profile: change password, sign out, sign in again; 中文 dashboard', async () => {
+    await dashNav(page, 'Profile');
+    await heading(page, 'Profile');
+    assert.equal(await page.getByTestId('profile-email').innerText(), email);
+    await page.getByLabel('Current password').fill('wrong password!');
+    await page.getByLabel('New password', { exact: true }).fill('a brand new password');
+    await page.getByLabel('Repeat new password').fill('a brand new password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Current password').fill(password);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed.').waitFor();
+    await shot(page, 'profile');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading(page, 'One API key. Every image model.');
+    await page.goto('/dashboard/credits');
+    await heading(page, 'Sign in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('a brand new password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await heading(page, 'Credits');
+    await page.getByRole('button', { name: 'Switch language to Chinese' }).click();
+    await heading(page, '积分');
+    await page.getByRole('navigation', { name: '控制台' }).getByRole('link', { name: '概览' }).click();
+    await heading(page, '欢迎');
+    await shot(page, 'dashboard-overview-zh');
+    await page.getByRole('navigation', { name: '控制台' }).getByRole('link', { name: 'API 密钥' }).click();
+    await heading(page, 'API 密钥');
+    await shot(page, 'keys-zh');
+    assert.deepEqual(errors, []);
+  });
+});

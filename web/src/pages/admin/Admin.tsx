@@ -1,0 +1,554 @@
+// Admin pages (a separate chunk, loaded only when an admin opens them).
+import { type FormEvent, useState } from 'react';
+import { Alert, Badge, Card, ConfirmDialog, CopyButton, EmptyState, ErrorMessage, Field, Loading, PageHeader, Pager, usePager } from '../../components/ui';
+import { get, patch, post, type List } from '../../api';
+import { fmtDate, fmtNumber, fmtUsd } from '../../format';
+import { useAsync, useTitle } from '../../hooks';
+import { type MessageKey, useI18n } from '../../i18n';
+import { Link, useLocation } from '../../router';
+import type { Model, Task } from '../../types';
+import { TaskFilters, TaskTable } from '../dashboard/Usage';
+
+interface AdminUser {
+  id: string;
+  email: string;
+  is_admin: boolean;
+  disabled: boolean;
+  balance: number;
+  reserved: number;
+  created_at: string;
+}
+interface Code {
+  code: string;
+  credits: number;
+  note: string | null;
+  created_at: string;
+  redeemed_by?: string | null;
+  redeemed_by_email?: string | null;
+  redeemed_at?: string | null;
+}
+type AdminModel = Model & { price: Model['price'] | number };
+interface NodeRow {
+  id: string;
+  provider: string;
+  models: string[];
+  configured: boolean;
+  missing: string[];
+  state: string;
+  consecutive_failures: number;
+  in_flight: number;
+  concurrency: number;
+  succeeded: number;
+  failed: number;
+  last_error: string | null;
+  queue_depth?: number;
+}
+
+const TABS: [string, MessageKey][] = [
+  ['users', 'admin_users'],
+  ['codes', 'admin_codes'],
+  ['models', 'admin_models'],
+  ['nodes', 'admin_nodes'],
+  ['tasks', 'admin_tasks'],
+];
+
+export default function Admin({ tab }: { tab: string }) {
+  const { t } = useI18n();
+  useTitle(`${t('admin_title')} · ${t((TABS.find(([k]) => k === tab) ?? TABS[0]!)[1])}`);
+  return (
+    <>
+      <PageHeader title={t('admin_title')} />
+      <nav className="tabs" aria-label={t('admin_title')}>
+        {TABS.map(([k, label]) => (
+          <Link key={k} to={k === 'users' ? '/admin' : `/admin/${k}`} className={tab === k ? 'active' : ''} aria-current={tab === k ? 'page' : undefined}>
+            {t(label)}
+          </Link>
+        ))}
+      </nav>
+      {tab === 'users' && <Users />}
+      {tab === 'codes' && <Codes />}
+      {tab === 'models' && <Models />}
+      {tab === 'nodes' && <Nodes />}
+      {tab === 'tasks' && <AllTasks />}
+    </>
+  );
+}
+
+function Users() {
+  const { t, lang } = useI18n();
+  const [q, setQ] = useState('');
+  const [query, setQuery] = useState('');
+  const pager = usePager();
+  const users = useAsync(() => get<List<AdminUser>>('/api/admin/users', { q: query || undefined, limit: 20, starting_after: pager.cursor }), [query, pager.cursor]);
+  const [granting, setGranting] = useState<AdminUser | null>(null);
+  const [amount, setAmount] = useState('');
+  const [note, setNote] = useState('');
+  const [disabling, setDisabling] = useState<AdminUser | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [notice, setNotice] = useState('');
+  const rows = users.data?.data ?? [];
+
+  async function grant() {
+    if (!granting) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await post<{ balance: number }>(`/api/admin/users/${encodeURIComponent(granting.id)}/grant`, { amount: Number(amount), note: note.trim() });
+      setNotice(t('admin_grant_ok', { email: granting.email, balance: fmtNumber(r.balance, lang) }));
+      setGranting(null);
+      setAmount('');
+      setNote('');
+      users.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function toggle(user: AdminUser) {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await post(`/api/admin/users/${encodeURIComponent(user.id)}/disable`, { disabled: !user.disabled });
+      setDisabling(null);
+      users.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card>
+      <form
+        className="inline-form"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          pager.reset();
+          setQuery(q.trim());
+        }}
+      >
+        <Field label={t('admin_search')}>{(id) => <input id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="@example.com" />}</Field>
+        <button type="submit" className="btn">
+          {t('admin_search_button')}
+        </button>
+      </form>
+      {notice && <Alert kind="success">{notice}</Alert>}
+      {!granting && !disabling && <ErrorMessage error={error} />}
+      {users.error ? (
+        <ErrorMessage error={users.error} onRetry={users.reload} />
+      ) : !users.data ? (
+        <Loading />
+      ) : rows.length === 0 ? (
+        <EmptyState title={t('admin_no_users')} />
+      ) : (
+        <div className="table-wrap">
+          <table className="table middle" data-testid="admin-users">
+            <thead>
+              <tr>
+                <th scope="col">{t('admin_user_email')}</th>
+                <th scope="col" className="num">
+                  {t('admin_user_balance')}
+                </th>
+                <th scope="col" className="num">
+                  {t('admin_user_reserved')}
+                </th>
+                <th scope="col">{t('admin_user_status')}</th>
+                <th scope="col">{t('admin_user_created')}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('key_actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((u) => (
+                <tr key={u.id} data-email={u.email}>
+                  <td>
+                    {u.email} {u.is_admin && <Badge tone="violet">{t('role_admin')}</Badge>}
+                  </td>
+                  <td className="num">{fmtNumber(u.balance, lang)}</td>
+                  <td className="num muted">{fmtNumber(u.reserved, lang)}</td>
+                  <td>{u.disabled ? <Badge tone="red">{t('admin_disabled')}</Badge> : <Badge tone="green">{t('admin_active')}</Badge>}</td>
+                  <td className="nowrap">{fmtDate(u.created_at, lang, false)}</td>
+                  <td className="actions nowrap">
+                    <button type="button" className="btn btn-small" onClick={() => setGranting(u)} aria-label={`${t('admin_grant')}: ${u.email}`}>
+                      {t('admin_grant_short')}
+                    </button>{' '}
+                    {u.disabled ? (
+                      <button type="button" className="btn btn-small" onClick={() => toggle(u)}>
+                        {t('admin_enable')}
+                      </button>
+                    ) : (
+                      <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setDisabling(u)}>
+                        {t('admin_disable')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager page={pager.page} hasMore={!!users.data?.has_more} onPrev={pager.prev} onNext={() => rows.length && pager.next(rows[rows.length - 1]!.id)} />
+      <ConfirmDialog
+        open={granting !== null}
+        title={t('admin_grant_title', { email: granting?.email ?? '' })}
+        confirmLabel={t('admin_grant')}
+        busy={busy || !amount || Number(amount) === 0}
+        error={error}
+        onConfirm={grant}
+        onCancel={() => {
+          setGranting(null);
+          setError(undefined);
+        }}
+      >
+        <Field label={t('admin_grant_amount')} hint={t('admin_grant_amount_hint')} id="grant-amount">
+          {(id, hint) => <input id={id} type="number" step={1} required value={amount} aria-describedby={hint} onChange={(e) => setAmount(e.target.value)} />}
+        </Field>
+        <Field label={t('admin_grant_note')} hint={t('admin_grant_note_hint')} id="grant-note">
+          {(id, hint) => <input id={id} required value={note} maxLength={200} aria-describedby={hint} onChange={(e) => setNote(e.target.value)} />}
+        </Field>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={disabling !== null}
+        title={t('admin_disable_title', { email: disabling?.email ?? '' })}
+        body={t('admin_disable_body')}
+        confirmLabel={t('admin_disable')}
+        danger
+        busy={busy}
+        error={error}
+        onConfirm={() => disabling && toggle(disabling)}
+        onCancel={() => {
+          setDisabling(null);
+          setError(undefined);
+        }}
+      />
+    </Card>
+  );
+}
+
+function Codes() {
+  const { t, lang } = useI18n();
+  const [count, setCount] = useState('10');
+  const [credits, setCredits] = useState('100');
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [fresh, setFresh] = useState<Code[]>([]);
+  const codes = useAsync(() => get<List<Code>>('/api/admin/redemption-codes'), []);
+
+  async function generate(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await post<{ data: Code[] }>('/api/admin/redemption-codes', { count: Number(count), credits: Number(credits), note: note.trim() || undefined });
+      setFresh(r.data);
+      codes.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const list = codes.data?.data ?? [];
+  return (
+    <>
+      <Card title={t('admin_codes_generate')}>
+        <form onSubmit={generate} className="inline-form">
+          <Field label={t('admin_codes_count')}>{(id) => <input id={id} type="number" min={1} max={1000} step={1} required value={count} onChange={(e) => setCount(e.target.value)} />}</Field>
+          <Field label={t('admin_codes_credits')}>{(id) => <input id={id} type="number" min={1} step={1} required value={credits} onChange={(e) => setCredits(e.target.value)} />}</Field>
+          <Field label={t('admin_codes_note')} optional>
+            {(id) => <input id={id} value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} />}
+          </Field>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {t('admin_codes_generate')}
+          </button>
+        </form>
+        <ErrorMessage error={error} />
+        {fresh.length > 0 && (
+          <div className="fresh-codes" data-testid="new-codes">
+            <div className="row-actions spread">
+              <strong>
+                {t('admin_codes_new')} ({fresh.length})
+              </strong>
+              <CopyButton text={fresh.map((c) => c.code).join('\n')} label={t('admin_codes_copy_all')} />
+            </div>
+            <ul className="code-list">
+              {fresh.map((c) => (
+                <li key={c.code}>
+                  <code>{c.code}</code> <span className="muted small">{t('credits_n', { n: c.credits })}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </Card>
+      <Card
+        title={t('admin_codes')}
+        actions={
+          <a className="btn btn-small" href="/api/admin/redemption-codes?format=csv" download="redemption-codes.csv">
+            {t('admin_codes_csv')}
+          </a>
+        }
+      >
+        {codes.error ? (
+          <ErrorMessage error={codes.error} onRetry={codes.reload} />
+        ) : !codes.data ? (
+          <Loading />
+        ) : list.length === 0 ? (
+          <EmptyState title={t('admin_codes_empty')} />
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin_code')}</th>
+                  <th scope="col" className="num">
+                    {t('admin_code_credits')}
+                  </th>
+                  <th scope="col">{t('admin_code_note')}</th>
+                  <th scope="col">{t('admin_code_created')}</th>
+                  <th scope="col">{t('admin_code_redeemed')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((c) => (
+                  <tr key={c.code}>
+                    <td>
+                      <code>{c.code}</code>
+                    </td>
+                    <td className="num">{fmtNumber(c.credits, lang)}</td>
+                    <td>{c.note ?? <span className="muted">—</span>}</td>
+                    <td className="nowrap">{fmtDate(c.created_at, lang)}</td>
+                    <td>
+                      {c.redeemed_at ? (
+                        <span className="small">
+                          {c.redeemed_by_email ?? c.redeemed_by ?? ''} · {fmtDate(c.redeemed_at, lang)}
+                        </span>
+                      ) : (
+                        <span className="muted">{t('admin_code_unused')}</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}
+
+function ModelRow({ model, onSaved }: { model: AdminModel; onSaved(msg: string): void }) {
+  const { t } = useI18n();
+  const credits = typeof model.price === 'number' ? model.price : model.price.credits;
+  const [price, setPrice] = useState(String(credits));
+  const [enabled, setEnabled] = useState(model.enabled);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const dirty = price !== String(credits) || enabled !== model.enabled;
+  async function save() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await patch(`/api/admin/models/${encodeURIComponent(model.id)}`, { enabled, price_credits: Number(price) });
+      onSaved(t('admin_model_saved', { id: model.id }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <tr data-model={model.id}>
+      <td>
+        <strong>{model.name}</strong>
+        <div>
+          <code className="small">{model.id}</code>
+        </div>
+        <ErrorMessage error={error} />
+      </td>
+      <td>{model.provider}</td>
+      <td>
+        <label className="switch">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+          <span>{enabled ? t('admin_model_enabled') : t('admin_disabled')}</span>
+        </label>
+      </td>
+      <td>
+        <label className="sr-only" htmlFor={`price-${model.id}`}>
+          {t('admin_model_price')}
+        </label>
+        <input id={`price-${model.id}`} className="input-small" type="number" min={0} step={1} value={price} onChange={(e) => setPrice(e.target.value)} />
+        <span className="muted small"> ≈ {fmtUsd(Number(price || 0) / 100)}</span>
+      </td>
+      <td>
+        <button type="button" className="btn btn-small btn-primary" disabled={!dirty || busy} onClick={save}>
+          {t('save')}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+function Models() {
+  const { t } = useI18n();
+  const models = useAsync(() => get<List<AdminModel>>('/api/admin/models'), []);
+  const [notice, setNotice] = useState('');
+  return (
+    <Card>
+      {notice && <Alert kind="success">{notice}</Alert>}
+      {models.error ? (
+        <ErrorMessage error={models.error} onRetry={models.reload} />
+      ) : !models.data ? (
+        <Loading />
+      ) : (
+        <div className="table-wrap">
+          <table className="table middle">
+            <thead>
+              <tr>
+                <th scope="col">{t('pricing_model')}</th>
+                <th scope="col">{t('pricing_provider')}</th>
+                <th scope="col">{t('admin_model_enabled')}</th>
+                <th scope="col">{t('admin_model_price')}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('save')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {models.data.data.map((m) => (
+                <ModelRow
+                  key={`${m.id}:${m.enabled}:${typeof m.price === 'number' ? m.price : m.price.credits}`}
+                  model={m}
+                  onSaved={(msg) => {
+                    setNotice(msg);
+                    models.reload();
+                  }}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function Nodes() {
+  const { t } = useI18n();
+  const nodes = useAsync(() => get<List<NodeRow>>('/api/admin/nodes'), []);
+  const stateTone = (s: string) => (s === 'closed' ? 'green' : s === 'open' ? 'red' : 'amber');
+  return (
+    <Card actions={<button type="button" className="btn btn-small" onClick={nodes.reload}>↻ {t('refresh')}</button>}>
+      {nodes.error ? (
+        <ErrorMessage error={nodes.error} onRetry={nodes.reload} />
+      ) : !nodes.data ? (
+        <Loading />
+      ) : (
+        <div className="node-grid">
+          {nodes.data.data.map((n) => {
+            const load = n.concurrency ? Math.min(100, Math.round((n.in_flight / n.concurrency) * 100)) : 0;
+            return (
+              <article key={n.id} className="node">
+                <div className="row-actions spread">
+                  <h3>
+                    <code>{n.id}</code>
+                  </h3>
+                  {n.missing.length > 0 ? (
+                    <Badge tone="amber">{t('admin_node_unconfigured')}</Badge>
+                  ) : (
+                    <Badge tone={stateTone(n.state)}>{t(`state_${n.state}` as MessageKey) || n.state}</Badge>
+                  )}
+                </div>
+                <div className="muted small">
+                  {n.provider} · {n.models.join(', ')}
+                </div>
+                <div className="meter" role="meter" aria-valuenow={n.in_flight} aria-valuemin={0} aria-valuemax={n.concurrency} aria-label={t('admin_node_load')}>
+                  <span style={{ width: `${load}%` }} />
+                </div>
+                <dl className="kv compact">
+                  <dt>{t('admin_node_load')}</dt>
+                  <dd>
+                    {n.in_flight} / {n.concurrency}
+                  </dd>
+                  <dt>{t('admin_node_queue')}</dt>
+                  <dd>{n.queue_depth ?? '—'}</dd>
+                  <dt>{t('admin_node_done')}</dt>
+                  <dd>
+                    {n.succeeded} / {n.failed}
+                  </dd>
+                </dl>
+                {n.missing.length > 0 ? (
+                  <Alert kind="warning">{t('admin_node_missing', { list: n.missing.join(', ') })}</Alert>
+                ) : (
+                  <span className="muted small">✓ {t('admin_node_ok')}</span>
+                )}
+                {n.last_error && (
+                  <p className="small neg">
+                    {t('admin_node_last_error')}: {n.last_error}
+                  </p>
+                )}
+              </article>
+            );
+          })}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function AllTasks() {
+  const { t } = useI18n();
+  const { search } = useLocation();
+  const status = search.get('status') ?? '';
+  const model = search.get('model') ?? '';
+  const [user, setUser] = useState('');
+  const [userQuery, setUserQuery] = useState('');
+  const pager = usePager();
+  const tasks = useAsync(
+    () => get<List<Task>>('/api/admin/tasks', { status: status || undefined, model: model || undefined, user: userQuery || undefined, limit: 20, starting_after: pager.cursor }),
+    [status, model, userQuery, pager.cursor],
+  );
+  const rows = tasks.data?.data ?? [];
+  return (
+    <Card
+      actions={
+        <TaskFilters
+          extra={
+            <form
+              className="field inline"
+              onSubmit={(e) => {
+                e.preventDefault();
+                pager.reset();
+                setUserQuery(user.trim());
+              }}
+            >
+              <label htmlFor="task-user">{t('admin_filter_user')}</label>
+              <input id="task-user" type="search" value={user} onChange={(e) => setUser(e.target.value)} />
+            </form>
+          }
+        />
+      }
+    >
+      {tasks.error ? (
+        <ErrorMessage error={tasks.error} onRetry={tasks.reload} />
+      ) : !tasks.data ? (
+        <Loading />
+      ) : rows.length === 0 ? (
+        <EmptyState title={t('tasks_empty_title')} />
+      ) : (
+        <TaskTable tasks={rows} showUser />
+      )}
+      <Pager page={pager.page} hasMore={!!tasks.data?.has_more} onPrev={pager.prev} onNext={() => rows.length && pager.next(rows[rows.length - 1]!.id)} />
+    </Card>
+  );
+}

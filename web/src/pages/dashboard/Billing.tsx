@@ -1,0 +1,153 @@
+import { Icon } from '../../components/icons';
+import { type FormEvent, useState } from 'react';
+import { Alert, Badge, Card, EmptyState, ErrorMessage, Field, Loading, PageHeader, Stat } from '../../components/ui';
+import { dashboardApi } from '../../api';
+import { fmtDate, fmtNumber, fmtUsd } from '../../format';
+import { useAsync, useTitle } from '../../hooks';
+import { type MessageKey, useI18n } from '../../i18n';
+import { useLocation } from '../../router';
+import type { Order } from '../../types';
+
+const ORDER_TONE: Record<Order['status'], 'green' | 'amber' | 'red' | 'neutral'> = { paid: 'green', pending: 'amber', expired: 'neutral', failed: 'red' };
+
+export function Billing() {
+  const { t, lang } = useI18n();
+  useTitle(t('billing_title'));
+  const { search } = useLocation();
+  const checkout = search.get('checkout');
+  const account = useAsync(() => dashboardApi.account(), []);
+  const billing = useAsync(() => dashboardApi.billing(), []);
+  const orders = useAsync(() => dashboardApi.orders(), []);
+  const [code, setCode] = useState('');
+  const [redeemBusy, setRedeemBusy] = useState(false);
+  const [redeemError, setRedeemError] = useState<unknown>();
+  const [redeemOk, setRedeemOk] = useState('');
+  const [buying, setBuying] = useState<string | null>(null);
+  const [buyError, setBuyError] = useState<unknown>();
+
+  async function redeem(e: FormEvent) {
+    e.preventDefault();
+    setRedeemBusy(true);
+    setRedeemError(undefined);
+    setRedeemOk('');
+    try {
+      const r = await dashboardApi.redeem(code.trim());
+      setRedeemOk(t('redeem_ok', { credits: fmtNumber(r.credits, lang), balance: fmtNumber(r.balance, lang) }));
+      setCode('');
+      account.reload();
+    } catch (err) {
+      setRedeemError(err);
+    } finally {
+      setRedeemBusy(false);
+    }
+  }
+
+  async function buy(packId: string) {
+    setBuying(packId);
+    setBuyError(undefined);
+    try {
+      const { url } = await dashboardApi.checkout(packId);
+      window.location.assign(url);
+    } catch (err) {
+      setBuyError(err);
+      setBuying(null);
+    }
+  }
+
+  return (
+    <>
+      <PageHeader title={t('billing_title')} lead={t('billing_lead')} />
+      {checkout === 'success' && <Alert kind="success">{t('checkout_success')}</Alert>}
+      {checkout === 'cancel' && <Alert kind="info">{t('checkout_cancel')}</Alert>}
+      <div className="stats">
+        <Stat label={t('balance')} value={account.data ? t('credits_n', { n: fmtNumber(account.data.balance, lang) }) : '…'} testId="balance" />
+      </div>
+      <div className="grid-2">
+        <Card title={t('packs_title')}>
+          {billing.error ? (
+            <ErrorMessage error={billing.error} onRetry={billing.reload} />
+          ) : !billing.data ? (
+            <Loading height={120} />
+          ) : billing.data.stripe_enabled && billing.data.packs.length ? (
+            <>
+              <ErrorMessage error={buyError} />
+              <div className="packs">
+                {billing.data.packs.map((p) => (
+                  <div key={p.id} className="pack">
+                    <div className="pack-name">{p.name}</div>
+                    <div className="pack-credits">{t('credits_n', { n: fmtNumber(p.credits, lang) })}</div>
+                    <button type="button" className="btn btn-primary btn-block" disabled={buying !== null} onClick={() => buy(p.id)}>
+                      {buying === p.id ? t('pack_redirecting') : t('pack_buy', { usd: fmtUsd(p.amount_usd) })}
+                    </button>
+                  </div>
+                ))}
+              </div>
+            </>
+          ) : (
+            <Alert>{t('stripe_off')}</Alert>
+          )}
+        </Card>
+        <Card title={t('redeem_title')}>
+          <form onSubmit={redeem} className="inline-form">
+            <Field label={t('redeem_code')}>
+              {(id) => (
+                <input id={id} name="code" value={code} required autoComplete="off" spellCheck={false} className="mono" placeholder="XXXX-XXXX-XXXX" onChange={(e) => setCode(e.target.value)} />
+              )}
+            </Field>
+            <button type="submit" className="btn btn-primary" disabled={redeemBusy || !code.trim()}>
+              {t('redeem_submit')}
+            </button>
+          </form>
+          <ErrorMessage error={redeemError} />
+          {redeemOk && <Alert kind="success">{redeemOk}</Alert>}
+        </Card>
+      </div>
+      <Card title={t('orders_title')}>
+        {orders.error ? (
+          <ErrorMessage error={orders.error} onRetry={orders.reload} />
+        ) : !orders.data ? (
+          <Loading height={100} />
+        ) : orders.data.data.length === 0 ? (
+          <EmptyState title={t('orders_empty')} icon={<Icon name="billing" size={24} />} />
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('order_id')}</th>
+                  <th scope="col">{t('order_pack')}</th>
+                  <th scope="col" className="num">
+                    {t('order_credits')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('order_amount')}
+                  </th>
+                  <th scope="col">{t('order_status')}</th>
+                  <th scope="col">{t('order_created')}</th>
+                  <th scope="col">{t('order_paid')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {orders.data.data.map((o) => (
+                  <tr key={o.id}>
+                    <td>
+                      <code className="small">{o.id}</code>
+                    </td>
+                    <td>{o.pack_id}</td>
+                    <td className="num">{fmtNumber(o.credits, lang)}</td>
+                    <td className="num">{fmtUsd(o.amount_usd)}</td>
+                    <td>
+                      <Badge tone={ORDER_TONE[o.status] ?? 'neutral'}>{t(`status_${o.status}` as MessageKey)}</Badge>
+                    </td>
+                    <td className="nowrap">{fmtDate(o.created_at, lang)}</td>
+                    <td className="nowrap">{fmtDate(o.paid_at, lang)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}

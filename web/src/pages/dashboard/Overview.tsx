@@ -1,0 +1,89 @@
+import { Card, ErrorMessage, Loading, PageHeader, Stat, ButtonLink, TaskStatusBadge, EmptyState } from '../../components/ui';
+import { dashboardApi } from '../../api';
+import { fmtDate, fmtNumber } from '../../format';
+import { useAsync, useTitle } from '../../hooks';
+import { useI18n } from '../../i18n';
+import { Link } from '../../router';
+import { useSession } from '../../session';
+
+export function Overview() {
+  const { t, lang } = useI18n();
+  const { user } = useSession();
+  useTitle(t('dash_overview'));
+  const account = useAsync(() => dashboardApi.account(), []);
+  const keys = useAsync(() => dashboardApi.keys(), []);
+  const tasks = useAsync(() => dashboardApi.tasks({ limit: 5 }), []);
+  const hasKey = (keys.data?.data.length ?? 0) > 0;
+  const hasTask = (tasks.data?.data.length ?? 0) > 0;
+  const hasCredits = (account.data?.balance ?? 0) > 0;
+  const steps = [
+    { done: hasKey, title: t('check1_title'), body: t('check1_body'), to: '/dashboard/keys', action: t('check1_action') },
+    { done: hasTask, title: t('check2_title'), body: t('check2_body'), to: '/dashboard/playground', action: t('check2_action') },
+    { done: hasCredits, title: t('check3_title'), body: t('check3_body'), to: '/dashboard/billing', action: t('check3_action') },
+  ];
+  const nextStep = steps.findIndex((s) => !s.done);
+  return (
+    <>
+      <PageHeader title={t('overview_title')} lead={t('overview_signed_in_as', { email: user?.email ?? '' })} />
+      <ErrorMessage error={account.error} onRetry={account.reload} />
+      <div className="stats">
+        <Stat label={t('balance')} value={account.data ? t('credits_n', { n: fmtNumber(account.data.balance, lang) }) : '…'} testId="balance" />
+        <Stat label={t('reserved')} value={account.data ? t('credits_n', { n: fmtNumber(account.data.reserved, lang) }) : '…'} note={t('reserved_note')} />
+        <Stat label={t('dash_keys')} value={keys.data ? keys.data.data.filter((k) => !k.revoked_at).length : '…'} />
+      </div>
+      <Card title={t('checklist_title')}>
+        {keys.loading && !keys.data ? (
+          <Loading height={180} />
+        ) : (
+          <ol className="checklist-steps">
+            {steps.map((s, i) => (
+              <li key={s.title} className={s.done ? 'done' : i === nextStep ? 'current' : ''}>
+                <span className="check-mark" aria-hidden="true">
+                  {s.done ? '✓' : i + 1}
+                </span>
+                <div className="check-body">
+                  <strong>{s.title}</strong>
+                  <span className="muted">{s.body}</span>
+                </div>
+                {s.done ? (
+                  <span className="muted small">{t('done')}</span>
+                ) : (
+                  <ButtonLink to={s.to} kind={i === nextStep ? 'primary' : 'secondary'} className="btn-small">
+                    {s.action}
+                  </ButtonLink>
+                )}
+              </li>
+            ))}
+          </ol>
+        )}
+      </Card>
+      <Card title={t('recent_tasks')} actions={<Link to="/dashboard/usage">{t('see_all')} →</Link>}>
+        {tasks.error ? (
+          <ErrorMessage error={tasks.error} onRetry={tasks.reload} />
+        ) : !tasks.data ? (
+          <Loading />
+        ) : tasks.data.data.length === 0 ? (
+          <EmptyState title={t('tasks_empty_title')} action={<ButtonLink to="/dashboard/playground">{t('check2_action')}</ButtonLink>}>
+            {t('tasks_empty_body')}
+          </EmptyState>
+        ) : (
+          <ul className="recent">
+            {tasks.data.data.map((task) => (
+              <li key={task.id}>
+                <Link to={`/dashboard/usage/${task.id}`} className="recent-row">
+                  <span className="thumb">{task.output?.images[0] ? <img src={task.output.images[0].url} alt="" loading="lazy" /> : null}</span>
+                  <span className="recent-main">
+                    <strong>{task.model}</strong>
+                    <span className="muted small truncate">{String(task.input.prompt ?? '')}</span>
+                  </span>
+                  <TaskStatusBadge status={task.status} />
+                  <span className="muted small nowrap">{fmtDate(task.created_at, lang)}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,166 @@
+import { Icon } from '../../components/icons';
+import type { ReactNode } from 'react';
+import { DayChart, fillDays, ModelBars } from '../../components/charts';
+import { Badge, ButtonLink, Card, EmptyState, ErrorMessage, Loading, PageHeader, Pager, TaskStatusBadge, usePager } from '../../components/ui';
+import { dashboardApi } from '../../api';
+import { durationSeconds, fmtDate, fmtDuration } from '../../format';
+import { useAsync, useTitle } from '../../hooks';
+import { type MessageKey, useI18n } from '../../i18n';
+import { useModels } from '../../models';
+import { Link, navigate, setQuery, useLocation } from '../../router';
+import type { Task, TaskStatus } from '../../types';
+
+export const STATUSES: TaskStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
+
+export function TaskThumb({ task }: { task: Task }) {
+  const img = task.output?.images[0];
+  if (!img) return <span className="thumb" />;
+  return (
+    <a className="thumb" href={img.url} target="_blank" rel="noreferrer" onClick={(e) => e.stopPropagation()} tabIndex={-1}>
+      <img src={img.url} alt={String(task.input.prompt ?? '')} loading="lazy" width={48} height={48} />
+    </a>
+  );
+}
+
+export function TaskTable({ tasks, detailBase, showUser }: { tasks: Task[]; detailBase?: string; showUser?: boolean }) {
+  const { t, lang } = useI18n();
+  return (
+    <div className="table-wrap">
+      <table className="table tasks-table" data-testid="tasks-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('task_image')}</th>
+            <th scope="col">{t('task_model')}</th>
+            {showUser && <th scope="col">{t('admin_task_user')}</th>}
+            <th scope="col">{t('task_status')}</th>
+            <th scope="col" className="num">
+              {t('task_cost')}
+            </th>
+            <th scope="col" className="num">
+              {t('task_duration')}
+            </th>
+            <th scope="col">{t('task_created')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tasks.map((task) => (
+            <tr key={task.id} data-task-id={task.id} className={detailBase ? 'clickable' : undefined} onClick={detailBase ? () => navigate(`${detailBase}/${task.id}`) : undefined}>
+              <td>
+                <TaskThumb task={task} />
+              </td>
+              <td>
+                {detailBase ? (
+                  <Link to={`${detailBase}/${task.id}`} onClick={(e) => e.stopPropagation()}>
+                    <code>{task.model}</code>
+                  </Link>
+                ) : (
+                  <code>{task.model}</code>
+                )}
+                <div className="muted small truncate prompt-cell">{String(task.input.prompt ?? '')}</div>
+              </td>
+              {showUser && <td className="small">{task.user_email ?? '—'}</td>}
+              <td className="nowrap">
+                <TaskStatusBadge status={task.status} />
+                {!task.livemode && (
+                  <>
+                    {' '}
+                    <Badge>{t('task_test')}</Badge>
+                  </>
+                )}
+              </td>
+              <td className="num nowrap">
+                {t('credits_n', { n: task.cost.credits })}
+                <div className="muted small">{task.cost.charged ? t('task_charged') : t('task_not_charged')}</div>
+              </td>
+              <td className="num">{fmtDuration(durationSeconds(task.started_at ?? task.created_at, task.finished_at))}</td>
+              <td className="nowrap">{fmtDate(task.created_at, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function TaskFilters({ extra }: { extra?: ReactNode }) {
+  const { t } = useI18n();
+  const { search } = useLocation();
+  const models = useModels();
+  return (
+    <div className="filters compact">
+      <div className="field inline">
+        <label htmlFor="task-status">{t('filter_status')}</label>
+        <select id="task-status" value={search.get('status') ?? ''} onChange={(e) => setQuery({ status: e.target.value })}>
+          <option value="">{t('all')}</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`task_status_${s}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field inline">
+        <label htmlFor="task-model">{t('filter_model')}</label>
+        <select id="task-model" value={search.get('model') ?? ''} onChange={(e) => setQuery({ model: e.target.value })}>
+          <option value="">{t('all')}</option>
+          {(models.data ?? []).map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.id}
+            </option>
+          ))}
+        </select>
+      </div>
+      {extra}
+    </div>
+  );
+}
+
+export function Usage() {
+  const { t } = useI18n();
+  useTitle(t('usage_title'));
+  const { search } = useLocation();
+  const status = search.get('status') ?? '';
+  const model = search.get('model') ?? '';
+  const pager = usePager();
+  const usage = useAsync(() => dashboardApi.usage(30), []);
+  const tasks = useAsync(() => dashboardApi.tasks({ limit: 20, status: status || undefined, model: model || undefined, starting_after: pager.cursor }), [status, model, pager.cursor]);
+  const rows = tasks.data?.data ?? [];
+  const days = usage.data ? fillDays(usage.data.by_day, usage.data.days ?? 30) : [];
+  const charged = days.some((d) => d.credits > 0);
+  return (
+    <>
+      <PageHeader title={t('usage_title')} lead={t('usage_lead')} />
+      <div className="grid-2 usage-charts">
+        <Card title={t('chart_by_day')}>
+          {usage.error ? <ErrorMessage error={usage.error} onRetry={usage.reload} /> : !usage.data ? <Loading height={200} /> : <DayChart points={days} label={t('chart_by_day')} />}
+          {usage.data && !charged && <p className="muted small center">{t('chart_empty')}</p>}
+        </Card>
+        <Card title={t('chart_by_model')}>
+          {!usage.data ? (
+            usage.error ? null : <Loading height={200} />
+          ) : usage.data.by_model.length === 0 ? (
+            <p className="muted small center chart-empty">{t('chart_empty')}</p>
+          ) : (
+            <ModelBars rows={usage.data.by_model} />
+          )}
+        </Card>
+      </div>
+      <Card title={t('tasks_title')} actions={<TaskFilters />}>
+        {tasks.error ? (
+          <ErrorMessage error={tasks.error} onRetry={tasks.reload} />
+        ) : !tasks.data ? (
+          <Loading />
+        ) : rows.length === 0 ? (
+          <EmptyState title={t('tasks_empty_title')} action={<ButtonLink to="/dashboard/playground">{t('check2_action')}</ButtonLink>} icon={<Icon name="usage" size={24} />}>
+            {t('tasks_empty_body')}
+          </EmptyState>
+        ) : (
+          <div className={tasks.loading ? 'stale' : ''}>
+            <TaskTable tasks={rows} detailBase="/dashboard/usage" />
+          </div>
+        )}
+        <Pager page={pager.page} hasMore={!!tasks.data?.has_more} onPrev={pager.prev} onNext={() => rows.length && pager.next(rows[rows.length - 1]!.id)} />
+      </Card>
+    </>
+  );
+}

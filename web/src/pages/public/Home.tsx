@@ -1,0 +1,84 @@
+import { ModelCard } from '../../components/model-card';
+import { ButtonLink, ErrorMessage, Loading } from '../../components/ui';
+import { curlFor } from '../../format';
+import { useTitle } from '../../hooks';
+import { useI18n } from '../../i18n';
+import { defaultBody, useModels } from '../../models';
+import { useSession } from '../../session';
+
+export function Home() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const models = useModels();
+  useTitle('');
+  const first = models.data?.[0];
+  const sample = first
+    ? curlFor(window.location.origin, defaultBody(first))
+    : curlFor(window.location.origin, { model: 'ideogram-v4', prompt: 'A poster reading "HELLO"' });
+  return (
+    <>
+      <section className="hero">
+        <div className="container hero-inner">
+          <div className="hero-copy">
+            <div className="eyebrow">{t('home_eyebrow')}</div>
+            <h1 tabIndex={-1}>{t('home_title')}</h1>
+            <p className="lead">{t('home_lead')}</p>
+            <div className="hero-actions">
+              {user ? <ButtonLink to="/dashboard">{t('home_cta_dashboard')}</ButtonLink> : <ButtonLink to="/signup">{t('home_cta_start')}</ButtonLink>}
+              <ButtonLink to="/models" kind="secondary">
+                {t('home_cta_models')}
+              </ButtonLink>
+            </div>
+          </div>
+          <div className="hero-code" aria-hidden="true">
+            <div className="window-dots">
+              <span />
+              <span />
+              <span />
+            </div>
+            <pre>
+              <code>{sample}</code>
+            </pre>
+          </div>
+        </div>
+      </section>
+      <section className="container section">
+        <h2 className="section-title">{t('home_steps_title')}</h2>
+        <ol className="steps steps-3">
+          {(
+            [
+              ['home_step1_title', 'home_step1_body'],
+              ['home_step2_title', 'home_step2_body'],
+              ['home_step3_title', 'home_step3_body'],
+            ] as const
+          ).map(([title, body], i) => (
+            <li key={title} className="step">
+              <span className="step-n">{String(i + 1).padStart(2, '0')}</span>
+              <h3>{t(title)}</h3>
+              <p className="muted">{t(body)}</p>
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section className="container section">
+        <div className="section-head">
+          <h2 className="section-title">{t('home_models_title')}</h2>
+          <ButtonLink to="/models" kind="ghost">
+            {t('home_all_models')} →
+          </ButtonLink>
+        </div>
+        {models.error ? (
+          <ErrorMessage error={models.error} onRetry={models.reload} />
+        ) : !models.data ? (
+          <Loading />
+        ) : (
+          <div className="grid-cards">
+            {models.data.slice(0, 6).map((m) => (
+              <ModelCard key={m.id} model={m} />
+            ))}
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

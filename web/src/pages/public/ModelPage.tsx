@@ -1,0 +1,309 @@
+// One model's API page: every fact comes from GET /api/v1/models/:id (the catalog).
+import { ModelCard, typeLabel, unitLabel } from '../../components/model-card';
+import { Alert, Badge, ButtonLink, CodeBlock, EmptyState, ErrorMessage, Loading } from '../../components/ui';
+import { ApiError, publicApi } from '../../api';
+import { curlFor, fmtUsd } from '../../format';
+import { useAsync, useTitle } from '../../hooks';
+import { localize, paramDescription, useI18n } from '../../i18n';
+import { defaultBody, useModels } from '../../models';
+import { Link } from '../../router';
+import { useSession } from '../../session';
+import type { Model } from '../../types';
+
+export function ModelPage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const model = useAsync(() => publicApi.model(id), [id]);
+  useTitle(model.data ? t('model_h1', { id: model.data.id }) : id);
+  if (model.error) {
+    const missing = model.error instanceof ApiError && model.error.status === 404;
+    return (
+      <div className="container page">
+        {missing ? (
+          <EmptyState title={t('not_found_title')} action={<ButtonLink to="/models">{t('all_models')}</ButtonLink>}>
+            {t('model_not_found', { id })}
+          </EmptyState>
+        ) : (
+          <ErrorMessage error={model.error} onRetry={model.reload} />
+        )}
+      </div>
+    );
+  }
+  if (!model.data || model.data.id !== id) return <div className="container page"><Loading height={600} /></div>;
+  return <ModelDoc model={model.data} />;
+}
+
+const SECTIONS = [
+  ['capabilities', 'caps_title'],
+  ['parameters', 'params_title'],
+  ['example', 'example_title'],
+  ['steps', 'steps_title'],
+  ['task-status', 'status_title'],
+  ['price', 'price_title'],
+  ['use-cases', 'use_cases_title'],
+  ['faq', 'faq_title'],
+] as const;
+
+function ModelDoc({ model }: { model: Model }) {
+  const { t, lang } = useI18n();
+  const { user } = useSession();
+  const all = useModels();
+  const texts = localize(model, lang);
+  const origin = window.location.origin;
+  const endpoint = model.endpoint ?? '';
+  const body = defaultBody(model);
+  const curl = curlFor(origin, body);
+  const statusCurl = `curl ${origin}${model.task_endpoint} \\\n  -H "Authorization: Bearer aio_your_api_key"`;
+  const sameEndpoint = (all.data ?? []).filter((m) => m.id !== model.id && m.endpoint === model.endpoint);
+  const unit = unitLabel(model.price.unit, t);
+  const usd = fmtUsd(model.price.usd);
+  const response = JSON.stringify(
+    { id: 'task_…', object: 'task', type: model.type, model: model.id, status: 'queued', output: null, cost: { credits: model.price.credits, charged: false } },
+    null,
+    2,
+  );
+
+  return (
+    <div className="container page model-page">
+      <nav className="breadcrumb" aria-label="Breadcrumb">
+        <Link to="/models">{t('nav_models')}</Link>
+        <span aria-hidden="true">/</span>
+        <span aria-current="page">{texts.name}</span>
+      </nav>
+      <header className="model-hero">
+        <Badge tone="green">
+          <span className="dot" aria-hidden="true" />
+          {t('model_badge_live', { type: typeLabel(model.output_type, t) })}
+        </Badge>
+        <h1 tabIndex={-1}>{t('model_h1', { id: model.id })}</h1>
+        <p className="lead">{texts.description}</p>
+        <div className="hero-actions">
+          <ButtonLink to={`/dashboard/playground?model=${encodeURIComponent(model.id)}`}>{t('model_try')}</ButtonLink>
+          <ButtonLink to={user ? '/dashboard/keys' : '/signup'} kind="secondary">
+            {t('model_get_key')}
+          </ButtonLink>
+        </div>
+        {!model.available && <Alert kind="warning">{t('model_unavailable')}</Alert>}
+      </header>
+
+      <dl className="facts" data-testid="facts">
+        <div className="fact">
+          <dt>{t('fact_model_id')}</dt>
+          <dd>
+            <code data-testid="model-id">{model.id}</code>
+          </dd>
+          <dd className="fact-note">{t('fact_model_id_note')}</dd>
+        </div>
+        <div className="fact fact-wide">
+          <dt>{t('fact_endpoint')}</dt>
+          <dd>
+            <code data-testid="endpoint">{endpoint}</code>
+          </dd>
+          <dd className="fact-note">{t('fact_endpoint_note')}</dd>
+        </div>
+        <div className="fact">
+          <dt>{t('fact_output')}</dt>
+          <dd>
+            <code>{model.output_type}</code>
+          </dd>
+          <dd className="fact-note">{t('fact_input_types', { types: model.input_types.join(', ') })}</dd>
+        </div>
+        <div className="fact">
+          <dt>{t('fact_auth')}</dt>
+          <dd>{t('fact_auth_value')}</dd>
+          <dd className="fact-note">{t('fact_auth_note')}</dd>
+        </div>
+        <div className="fact">
+          <dt>{t('fact_webhook')}</dt>
+          <dd>{t('fact_webhook_value')}</dd>
+          <dd className="fact-note">{t('fact_webhook_note')}</dd>
+        </div>
+      </dl>
+
+      <div className="doc-layout">
+        <aside className="toc" aria-label="On this page">
+          <ul>
+            {SECTIONS.map(([anchor, key]) => (
+              <li key={anchor}>
+                <a href={`#${anchor}`}>{t(key)}</a>
+              </li>
+            ))}
+          </ul>
+        </aside>
+        <div className="doc">
+          <section id="capabilities" className="doc-section">
+            <h2>{t('caps_title')}</h2>
+            <p className="muted">{t('caps_lead')}</p>
+            <ul className="checklist">
+              {texts.capabilities.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+            <h3>{t('request_title')}</h3>
+            <p className="muted">{t('request_body', { nodes: model.nodes.join(', ') || '—' })}</p>
+          </section>
+
+          <section id="parameters" className="doc-section">
+            <h2>{t('params_title')}</h2>
+            <div className="table-wrap">
+              <table className="table params" data-testid="params">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('param_name')}</th>
+                    <th scope="col">{t('param_type')}</th>
+                    <th scope="col">{t('param_values')}</th>
+                    <th scope="col">{t('param_default')}</th>
+                    <th scope="col">{t('param_required')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {model.parameters.map((p) => (
+                    <tr key={p.name} data-param={p.name}>
+                      <td>
+                        <code className="param-name">{p.name}</code>
+                        <div className="muted small">{paramDescription(p, lang)}</div>
+                      </td>
+                      <td>
+                        <code className="muted">{p.type}</code>
+                      </td>
+                      <td>
+                        {p.values ? (
+                          <span className="chips">
+                            {p.values.map((v) => (
+                              <code key={v} className="chip">
+                                {v}
+                              </code>
+                            ))}
+                          </span>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td data-testid={`default-${p.name}`} className="nowrap">{p.default !== undefined ? <code>{p.default}</code> : <span className="muted">—</span>}</td>
+                      <td>{p.required ? <Badge tone="red">{t('required')}</Badge> : <Badge>{t('optional_cap')}</Badge>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+
+          <section id="example" className="doc-section">
+            <h2>{t('example_title')}</h2>
+            <p className="muted">{t('example_lead')}</p>
+            <CodeBlock code={curl} label="curl" testId="curl" />
+            <p className="muted">{t('example_response')}</p>
+            <CodeBlock code={response} label="JSON" />
+            <h3>{t('switch_title')}</h3>
+            <p className="muted">{t('switch_lead')}</p>
+            {sameEndpoint.length ? (
+              <span className="chips">
+                {sameEndpoint.map((m) => (
+                  <Link key={m.id} to={`/models/${m.id}`} className="chip chip-link">
+                    <code>{m.id}</code>
+                  </Link>
+                ))}
+              </span>
+            ) : (
+              <p className="muted small">{all.data ? t('switch_none') : t('loading')}</p>
+            )}
+          </section>
+
+          <section id="steps" className="doc-section">
+            <h2>{t('steps_title')}</h2>
+            <p className="muted">{t('steps_lead')}</p>
+            <ol className="steps">
+              <li className="step">
+                <span className="step-n">01</span>
+                <h3>{t('step1_title')}</h3>
+                <p className="muted">{t('step1_body')}</p>
+              </li>
+              <li className="step">
+                <span className="step-n">02</span>
+                <h3>{t('step2_title')}</h3>
+                <p className="muted">{t('step2_body')}</p>
+                <code>{endpoint}</code>
+              </li>
+              <li className="step">
+                <span className="step-n">03</span>
+                <h3>{t('step3_title')}</h3>
+                <p className="muted">{t('step3_body', { task: model.task_endpoint })}</p>
+              </li>
+            </ol>
+          </section>
+
+          <section id="task-status" className="doc-section">
+            <h2>{t('status_title')}</h2>
+            <p className="muted">{t('status_lead')}</p>
+            <div className="endpoint-row">
+              <Badge tone="blue">GET</Badge>
+              <code data-testid="task-endpoint">{model.task_endpoint}</code>
+              <span className="muted">{t('status_desc')}</span>
+            </div>
+            <CodeBlock code={statusCurl} label="curl" />
+          </section>
+
+          <section id="price" className="doc-section">
+            <h2>{t('price_title')}</h2>
+            <div className="price-box">
+              <div className="price-headline" data-testid="price-headline">
+                {t('price_headline', { n: model.price.credits, unit, usd })}
+              </div>
+              <dl className="price-grid">
+                <div>
+                  <dt>{t('price_base')}</dt>
+                  <dd data-testid="price-usd">{usd}</dd>
+                </div>
+                <div>
+                  <dt>{t('price_credits')}</dt>
+                  <dd data-testid="price-credits">{model.price.credits}</dd>
+                </div>
+                <div>
+                  <dt>{t('price_billing')}</dt>
+                  <dd>{t('price_billing_value')}</dd>
+                </div>
+              </dl>
+              <p className="muted small">{t('price_note')}</p>
+            </div>
+          </section>
+
+          <section id="use-cases" className="doc-section">
+            <h2>{t('use_cases_title')}</h2>
+            <ol className="use-cases">
+              {texts.use_cases.map((u, i) => (
+                <li key={u}>
+                  <span className="step-n">{String(i + 1).padStart(2, '0')}</span>
+                  <span>{u}</span>
+                </li>
+              ))}
+            </ol>
+          </section>
+
+          <section id="faq" className="doc-section">
+            <h2>{t('faq_title')}</h2>
+            <div className="faq">
+              {texts.faq.map((f) => (
+                <details key={f.q} open>
+                  <summary>{f.q}</summary>
+                  <p>{f.a}</p>
+                </details>
+              ))}
+            </div>
+          </section>
+
+          <section id="related" className="doc-section">
+            <h2>{t('related_title')}</h2>
+            {sameEndpoint.length ? (
+              <div className="grid-cards">
+                {sameEndpoint.map((m) => (
+                  <ModelCard key={m.id} model={m} />
+                ))}
+              </div>
+            ) : (
+              <p className="muted">{all.data ? t('switch_none') : t('loading')}</p>
+            )}
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}
