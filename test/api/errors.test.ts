@@ -142,6 +142,17 @@ describe('API errors', () => {
     assert.deepEqual(model.parameters.find((p: any) => p.name === 'rendering_speed').values, ['TURBO', 'BALANCED', 'QUALITY']);
   });
 
+  test('the OpenAPI document lists the catalog values the gateway enforces', async () => {
+    const doc = (await server.api('GET', '/api/v1/openapi.json')).body;
+    assert.equal(doc.openapi, '3.1.0');
+    const request = doc.components.schemas.ImageGenerationRequest;
+    const models = request.properties.model.anyOf.map((s: any) => s.const);
+    assert.ok(models.includes('ideogram-v4') && models.includes('aio-poster'));
+    assert.ok(request.properties.size.anyOf.some((s: any) => s.const === '21:9'));
+    assert.deepEqual(request.required.sort(), ['model', 'prompt']);
+    assert.ok(doc.paths['/api/v1/images/generations'].post.responses['402']);
+  });
+
   test('health and readiness', async () => {
     assert.deepEqual((await server.api('GET', '/healthz')).body, { status: 'ok' });
     const ready = await server.api('GET', '/readyz');

@@ -3,6 +3,8 @@ import { AppError } from '../../lib/app-error.js';
 import type { ModelConfig } from '../../config/catalog-schema.js';
 import type { Platform } from '../../platform.js';
 import { modelView } from '../../services/model-view.js';
+import { openApiDocument } from '../openapi.js';
+import { baseUrl } from '../present.js';
 import type { HttpDeps } from '../server.js';
 
 export function presentModel(platform: Platform, model: ModelConfig) {
@@ -19,6 +21,8 @@ export function modelRoutes(app: FastifyInstance, { platform }: HttpDeps): void 
     );
     return { object: 'list', data: models.map((m) => presentModel(platform, m)) };
   });
+
+  app.get('/api/v1/openapi.json', async (req) => openApiDocument(platform.catalog, baseUrl(req, platform.settings.publicUrl)));
 
   app.get<{ Params: { id: string } }>('/api/v1/models/:id', async (req) => {
     const model = platform.catalog.model(req.params.id);
