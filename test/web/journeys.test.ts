@@ -221,6 +221,14 @@ describe('dashboard journeys', () => {
     }
     assert.match(await admin.locator('main').innerText(), /Launch promo/);
     assert.match(await admin.locator('main').innerText(), new RegExp(email.replace(/[.]/g, '\\.')), 'the redeemed code shows who redeemed it');
+
+    // Prices are the admin's to change; the public API follows at once.
+    await admin.getByRole('navigation', { name: 'Admin', exact: true }).getByRole('link', { name: 'Models', exact: true }).click();
+    const poster = admin.locator('tr[data-model="aio-poster"]');
+    await poster.getByLabel('Price (credits)').fill('2');
+    await poster.getByRole('button', { name: 'Save' }).click();
+    await admin.getByText('Saved aio-poster.').waitFor();
+    assert.equal((await server.api('GET', '/api/v1/models/aio-poster')).body.price.credits, 2);
     assert.deepEqual(adminErrors, []);
     await adminContext.close();
   });

@@ -40,6 +40,11 @@ describe('public web pages', () => {
     const asset = await fetch(`${server.url}${script}`);
     assert.equal(asset.status, 200);
     assert.match(asset.headers.get('cache-control') ?? '', /max-age=31536000.*immutable/);
+    const compressed = await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'br, gzip' } });
+    assert.equal(compressed.headers.get('content-encoding'), 'br', 'assets go out pre-compressed');
+    assert.match(compressed.headers.get('content-type') ?? '', /javascript/);
+    assert.match(compressed.headers.get('cache-control') ?? '', /immutable/);
+    assert.equal(await compressed.text(), await asset.text());
     for (const path of ['/api/v1/nothing', '/files/nothing.png', '/assets/missing-abc.js']) {
       const res = await fetch(`${server.url}${path}`, { headers: { accept: 'text/html' } });
       assert.equal(res.status, 404, path);

@@ -7,6 +7,15 @@ export function fmtDate(iso: string | null | undefined, lang: Lang, withTime = t
   return d.toLocaleString(lang, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' });
 }
 
+/** A compact date and time for table cells (the year only when it is not this year). */
+export function fmtShort(iso: string | null | undefined, lang: Lang): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const sameYear = d.getFullYear() === new Date().getFullYear();
+  return d.toLocaleString(lang, { month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }), hour: '2-digit', minute: '2-digit' });
+}
+
 export function fmtUsd(usd: number): string {
   return `$${usd.toFixed(usd < 1 && usd * 100 !== Math.round(usd * 100) ? 4 : 2)}`;
 }

@@ -60,6 +60,7 @@ export function webRoutes(app: FastifyInstance, _deps?: HttpDeps, opts: { dist?:
     prefix: '/assets/',
     decorateReply: false,
     index: false,
+    preCompressed: true,
     cacheControl: false,
     setHeaders(reply) {
       // File names carry a content hash: a changed file is a new URL.

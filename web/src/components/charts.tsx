@@ -19,10 +19,11 @@ export function fillDays(points: DayPoint[], days: number, today = new Date()): 
   return out;
 }
 
+/** The axis top: 4, 6, 10, 20, 40, 60, 100, … (even, so the middle tick is a whole number). */
 function niceMax(n: number): number {
-  if (n <= 5) return 5;
+  if (n <= 4) return 4;
   const pow = 10 ** Math.floor(Math.log10(n));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * pow >= n) return m * pow;
+  for (const m of [1, 2, 4, 6, 10]) if (m * pow >= n && (m * pow) % 2 === 0) return m * pow;
   return 10 * pow;
 }
 

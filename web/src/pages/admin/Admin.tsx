@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { Alert, Badge, Card, ConfirmDialog, CopyButton, EmptyState, ErrorMessage, Field, Loading, PageHeader, Pager, usePager } from '../../components/ui';
 import { get, patch, post, type List } from '../../api';
-import { fmtDate, fmtNumber, fmtUsd } from '../../format';
+import { fmtDate, fmtNumber, fmtShort, fmtUsd } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { Link, useLocation } from '../../router';
@@ -321,16 +321,16 @@ function Codes() {
               <tbody>
                 {list.map((c) => (
                   <tr key={c.code}>
-                    <td>
+                    <td className="nowrap">
                       <code>{c.code}</code>
                     </td>
                     <td className="num">{fmtNumber(c.credits, lang)}</td>
                     <td>{c.note ?? <span className="muted">—</span>}</td>
-                    <td className="nowrap">{fmtDate(c.created_at, lang)}</td>
+                    <td className="nowrap">{fmtShort(c.created_at, lang)}</td>
                     <td>
                       {c.redeemed_at ? (
                         <span className="small">
-                          {c.redeemed_by_email ?? c.redeemed_by ?? ''} · {fmtDate(c.redeemed_at, lang)}
+                          {c.redeemed_by_email ?? c.redeemed_by ?? ''} · {fmtShort(c.redeemed_at, lang)}
                         </span>
                       ) : (
                         <span className="muted">{t('admin_code_unused')}</span>

@@ -1,7 +1,7 @@
 import { Icon } from '../../components/icons';
 import { Badge, ButtonLink, Card, EmptyState, ErrorMessage, Loading, PageHeader, Pager, Stat, usePager } from '../../components/ui';
 import { dashboardApi } from '../../api';
-import { fmtDate, fmtNumber, fmtSigned } from '../../format';
+import { fmtNumber, fmtShort, fmtSigned } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { Link, setQuery, useLocation } from '../../router';
@@ -87,7 +87,7 @@ export function Credits() {
               <tbody>
                 {rows.map((e) => (
                   <tr key={e.id} data-kind={e.kind}>
-                    <td className="nowrap">{fmtDate(e.created_at, lang)}</td>
+                    <td className="nowrap">{fmtShort(e.created_at, lang)}</td>
                     <td>
                       <Badge tone={KIND_TONE[e.kind] ?? 'neutral'}>{t(`kind_${e.kind}` as MessageKey)}</Badge>
                     </td>

@@ -196,7 +196,7 @@ export function Playground() {
             <Field label={t('pg_prompt')} id="pg-prompt">
               {(id) => <textarea id={id} name="prompt" rows={4} required maxLength={4000} value={prompt} onChange={(e) => setPrompt(e.target.value)} />}
             </Field>
-            <div className="form-row-3">
+            <div className="form-row-2">
               <Field label={t('pg_size')} id="pg-size" hint={dims ? `${dims.width}×${dims.height}` : undefined}>
                 {(id, hint) => (
                   <select id={id} value={size} onChange={(e) => setSize(e.target.value)} aria-describedby={hint}>
@@ -224,20 +224,16 @@ export function Playground() {
                   </select>
                 )}
               </Field>
+              {hasSeed && (
+                <Field label={t('pg_seed')} hint={t('pg_seed_hint')} id="pg-seed" optional>
+                  {(id, hint) => <input id={id} type="number" min={0} max={2147483647} step={1} value={seed} aria-describedby={hint} onChange={(e) => setSeed(e.target.value)} />}
+                </Field>
+              )}
             </div>
-            {(hasSeed || hasNegative) && (
-              <div className="form-row-2">
-                {hasSeed && (
-                  <Field label={t('pg_seed')} hint={t('pg_seed_hint')} id="pg-seed" optional>
-                    {(id, hint) => <input id={id} type="number" min={0} max={2147483647} step={1} value={seed} aria-describedby={hint} onChange={(e) => setSeed(e.target.value)} />}
-                  </Field>
-                )}
-                {hasNegative && (
-                  <Field label={t('pg_negative')} id="pg-negative" optional>
-                    {(id) => <input id={id} value={negative} onChange={(e) => setNegative(e.target.value)} />}
-                  </Field>
-                )}
-              </div>
+            {hasNegative && (
+              <Field label={t('pg_negative')} id="pg-negative" optional>
+                {(id) => <input id={id} value={negative} onChange={(e) => setNegative(e.target.value)} />}
+              </Field>
             )}
             <div className="generate-row">
               <button type="submit" className="btn btn-primary btn-large" disabled={busy || !key.trim() || !prompt.trim()}>

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { DayChart, fillDays, ModelBars } from '../../components/charts';
 import { Badge, ButtonLink, Card, EmptyState, ErrorMessage, Loading, PageHeader, Pager, TaskStatusBadge, usePager } from '../../components/ui';
 import { dashboardApi } from '../../api';
-import { durationSeconds, fmtDate, fmtDuration } from '../../format';
+import { durationSeconds, fmtDuration, fmtShort } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useModels } from '../../models';
@@ -56,24 +56,24 @@ export function TaskTable({ tasks, detailBase, showUser }: { tasks: Task[]; deta
                 ) : (
                   <code>{task.model}</code>
                 )}
-                <div className="muted small truncate prompt-cell">{String(task.input.prompt ?? '')}</div>
-              </td>
-              {showUser && <td className="small">{task.user_email ?? '—'}</td>}
-              <td className="nowrap">
-                <TaskStatusBadge status={task.status} />
                 {!task.livemode && (
                   <>
                     {' '}
                     <Badge>{t('task_test')}</Badge>
                   </>
                 )}
+                <div className="muted small truncate prompt-cell">{String(task.input.prompt ?? '')}</div>
+              </td>
+              {showUser && <td className="small">{task.user_email ?? '—'}</td>}
+              <td className="nowrap">
+                <TaskStatusBadge status={task.status} />
               </td>
               <td className="num nowrap">
                 {t('credits_n', { n: task.cost.credits })}
                 <div className="muted small">{task.cost.charged ? t('task_charged') : t('task_not_charged')}</div>
               </td>
               <td className="num">{fmtDuration(durationSeconds(task.started_at ?? task.created_at, task.finished_at))}</td>
-              <td className="nowrap">{fmtDate(task.created_at, lang)}</td>
+              <td className="nowrap">{fmtShort(task.created_at, lang)}</td>
             </tr>
           ))}
         </tbody>
