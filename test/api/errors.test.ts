@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectError } from '../helpers/assert-error.js';
 
 const GEN = '/api/v1/images/generations';
 
@@ -14,14 +15,6 @@ describe('API errors', () => {
   });
   after(() => server?.close());
 
-  async function expectError(res: { status: number; body: any }, status: number, code: string, param?: string) {
-    assert.equal(res.status, status, JSON.stringify(res.body));
-    assert.equal(res.body.error.code, code);
-    assert.equal(typeof res.body.error.message, 'string');
-    assert.ok(res.body.error.message.length > 10);
-    assert.equal(typeof res.body.error.type, 'string');
-    if (param) assert.equal(res.body.error.param, param);
-  }
 
   const bodies: Array<[string, unknown, string, string]> = [
     ['missing prompt', { model: 'ideogram-v4' }, 'missing_parameter', 'prompt'],

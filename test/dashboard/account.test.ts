@@ -6,16 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import { dbTargets, dropCreatedDatabases } from '../helpers/databases.js';
 import { signUp } from '../helpers/dashboard.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectError } from '../helpers/assert-error.js';
 
 after(dropCreatedDatabases);
 
 const GEN = '/api/v1/images/generations';
 
-function expectError(res: { status: number; body: any }, status: number, code: string, param?: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.error.code, code);
-  if (param) assert.equal(res.body.error.param, param);
-}
 
 for (const target of await dbTargets()) {
   describe(`dashboard account on ${target.name}`, { skip: target.skip }, () => {

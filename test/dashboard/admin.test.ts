@@ -9,16 +9,12 @@ import { createPlatform } from '../../src/platform.js';
 import { dbTargets, dropCreatedDatabases, tempDir } from '../helpers/databases.js';
 import { Browser, PASSWORD, signInAdmin, signUp } from '../helpers/dashboard.js';
 import { quietLogger, startTestServer, type TestServer } from '../helpers/server.js';
+import { expectError } from '../helpers/assert-error.js';
 
 after(dropCreatedDatabases);
 
 const GEN = '/api/v1/images/generations';
 
-function expectError(res: { status: number; body: any }, status: number, code: string, param?: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.error.code, code);
-  if (param) assert.equal(res.body.error.param, param);
-}
 
 for (const target of await dbTargets()) {
   describe(`dashboard admin on ${target.name}`, { skip: target.skip }, () => {

@@ -6,14 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import { dbTargets, dropCreatedDatabases } from '../helpers/databases.js';
 import { Browser, PASSWORD, signIn, signUp, uniqueEmail } from '../helpers/dashboard.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectError } from '../helpers/assert-error.js';
 
 after(dropCreatedDatabases);
 
-function expectError(res: { status: number; body: any }, status: number, code: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.error.code, code);
-  assert.ok(res.body.error.message.length > 10);
-}
 
 for (const target of await dbTargets()) {
   describe(`dashboard auth on ${target.name}`, { skip: target.skip }, () => {

@@ -7,14 +7,10 @@ import { dbTargets, dropCreatedDatabases } from '../helpers/databases.js';
 import { Browser, signUp } from '../helpers/dashboard.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-server.js';
+import { expectError } from '../helpers/assert-error.js';
 
 after(dropCreatedDatabases);
 
-function expectError(res: { status: number; body: any }, status: number, code: string, param?: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.error.code, code);
-  if (param) assert.equal(res.body.error.param, param);
-}
 
 describe('billing without Stripe keys', () => {
   let server: TestServer;
