@@ -5,6 +5,7 @@ import pino from 'pino';
 import { loadSettings } from '../src/config/settings.js';
 import { buildServer } from '../src/http/server.js';
 import { createPlatform, type Platform } from '../src/platform.js';
+import { renderPoster } from '../src/providers/local/render-poster.js';
 import { createPostgresDatabase, dbTargets, dropCreatedDatabases, tempDir } from '../test/helpers/databases.js';
 
 const quiet = pino({ level: 'silent' });
@@ -45,9 +46,9 @@ async function main() {
     await platform.close();
   }
 
-  // HTTP on SQLite with in-process workers: the gateway's accept path vs a bare route.
+  // HTTP on SQLite, gateway only (no workers competing for the CPU): accept path vs a bare route.
   const dir = tempDir();
-  const platform = await createPlatform(loadSettings({ AIO_DATA_DIR: dir, DATABASE_URL: path.join(dir, 'aio.sqlite'), AIO_RATE_LIMIT_PER_MINUTE: '0' }), { workers: true, logger: quiet });
+  const platform = await createPlatform(loadSettings({ AIO_DATA_DIR: dir, DATABASE_URL: path.join(dir, 'aio.sqlite'), AIO_RATE_LIMIT_PER_MINUTE: '0' }), { workers: false, logger: quiet });
   const app = await buildServer(platform);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -61,12 +62,16 @@ async function main() {
   await app.close();
   await platform.close();
   await sqlite.close();
+
+  // The local renderer, which serves aio-poster and every test-mode task.
+  const render = await timed('local renderer: 1024x1024 posters', 40, (i) => renderPoster({ prompt: `"POSTER ${i}" bench`, seed: i, width: 1024, height: 1024 }));
   await dropCreatedDatabases();
 
   console.log('\nratios (same run):');
   if (pgRate) console.log(`  SQLite / PostgreSQL ledger transactions: ${(sqliteRate / pgRate).toFixed(2)}x`);
   console.log(`  POST generation accept / GET healthz:    ${(accept / health).toFixed(3)}`);
   console.log(`  ledger pairs (SQLite) / POST accepts:    ${(sqliteRate / accept).toFixed(2)}x`);
+  console.log(`  POST accepts / poster renders:           ${(accept / render).toFixed(1)}x (one core renders; workers scale out)`);
 }
 
 await main();
