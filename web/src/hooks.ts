@@ -60,3 +60,29 @@ export function useStoredState(key: string, initial: string): [string, (v: strin
   );
   return [value, set];
 }
+
+export interface Action {
+  busy: boolean;
+  error: unknown;
+  setError(error: unknown): void;
+  /** Runs `fn` with `busy` set and the previous error cleared; a throw becomes `error`. */
+  run(fn: () => Promise<void>): Promise<void>;
+}
+
+/** The busy/error bookkeeping of a button or form that calls the server. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = useCallback(async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}

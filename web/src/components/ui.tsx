@@ -150,6 +150,54 @@ export function EmptyState({ title, children, action, icon = <Icon name="playgro
   );
 }
 
+/** The three states of `useAsync` data: its error (with a retry), a spinner, then `children(data)` (or `empty` when given and truthy). */
+export function Loaded<T>({
+  state,
+  height,
+  empty,
+  children,
+}: {
+  state: { data: T | undefined; error: unknown; reload(): void };
+  height?: number;
+  empty?: ReactNode;
+  children(data: T): ReactNode;
+}) {
+  if (state.error) return <ErrorMessage error={state.error} onRetry={state.reload} />;
+  if (!state.data) return <Loading height={height} />;
+  return <>{empty || children(state.data)}</>;
+}
+
+export interface Column {
+  label: ReactNode;
+  /** A number column: right-aligned. */
+  num?: boolean;
+  /** Heard by screen readers only (an actions column). */
+  srOnly?: boolean;
+}
+
+/** A scrollable table with a header row; the rows are the children. */
+export function DataTable({ columns, className, wrapClassName, testId, children }: { columns: (Column | false)[]; className?: string; wrapClassName?: string; testId?: string; children: ReactNode }) {
+  return (
+    <div className={wrapClassName ? `table-wrap ${wrapClassName}` : 'table-wrap'}>
+      <table className={className ? `table ${className}` : 'table'} data-testid={testId}>
+        <thead>
+          <tr>
+            {columns.map(
+              (c, i) =>
+                c && (
+                  <th key={i} scope="col" className={c.num ? 'num' : undefined}>
+                    {c.srOnly ? <span className="sr-only">{c.label}</span> : c.label}
+                  </th>
+                ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 export function Loading({ height = 160 }: { height?: number }) {
   const { t } = useI18n();
   return (
@@ -193,6 +241,38 @@ export function Field({ label, hint, children, id, optional }: { label: ReactNod
           {hint}
         </div>
       )}
+    </div>
+  );
+}
+
+/** A list filter: a labelled <select> whose first option, "All", is the empty value. */
+export function FilterSelect({
+  id,
+  label,
+  value,
+  options,
+  optionLabel = (v) => v,
+  onChange,
+}: {
+  id: string;
+  label: ReactNode;
+  value: string;
+  options: readonly string[];
+  optionLabel?: (value: string) => ReactNode;
+  onChange(value: string): void;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className="field inline">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('all')}</option>
+        {options.map((v) => (
+          <option key={v} value={v}>
+            {optionLabel(v)}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
@@ -274,6 +354,12 @@ export function usePager() {
     prev: () => setStack((s) => s.slice(0, -1)),
     reset: () => setStack([]),
   };
+}
+
+/** The pager under a cursor-paged list: the next page starts after its last row. */
+export function ListPager({ pager, list }: { pager: ReturnType<typeof usePager>; list: { data: { id: string }[]; has_more?: boolean } | undefined }) {
+  const rows = list?.data ?? [];
+  return <Pager page={pager.page} hasMore={!!list?.has_more} onPrev={pager.prev} onNext={() => rows.length && pager.next(rows[rows.length - 1]!.id)} />;
 }
 
 export function Pager({ page, hasMore, onPrev, onNext }: { page: number; hasMore: boolean; onPrev(): void; onNext(): void }) {

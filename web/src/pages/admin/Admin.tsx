@@ -1,9 +1,9 @@
 // Admin pages (a separate chunk, loaded only when an admin opens them).
 import { type FormEvent, useState } from 'react';
-import { Alert, Badge, Card, ConfirmDialog, CopyButton, EmptyState, ErrorMessage, Field, Loading, PageHeader, Pager, usePager } from '../../components/ui';
+import { Alert, Badge, Card, ConfirmDialog, CopyButton, DataTable, EmptyState, ErrorMessage, Field, ListPager, Loaded, PageHeader, usePager } from '../../components/ui';
 import { get, patch, post, type List } from '../../api';
 import { fmtDate, fmtNumber, fmtShort, fmtUsd } from '../../format';
-import { useAsync, useTitle } from '../../hooks';
+import { useAction, useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { Link, useLocation } from '../../router';
 import type { Model, Task } from '../../types';
@@ -84,42 +84,27 @@ function Users() {
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
   const [disabling, setDisabling] = useState<AdminUser | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   const [notice, setNotice] = useState('');
   const rows = users.data?.data ?? [];
 
-  async function grant() {
-    if (!granting) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+  const grant = () =>
+    granting &&
+    run(async () => {
       const r = await post<{ balance: number }>(`/api/admin/users/${encodeURIComponent(granting.id)}/grant`, { amount: Number(amount), note: note.trim() });
       setNotice(t('admin_grant_ok', { email: granting.email, balance: fmtNumber(r.balance, lang) }));
       setGranting(null);
       setAmount('');
       setNote('');
       users.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
-  async function toggle(user: AdminUser) {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const toggle = (user: AdminUser) =>
+    run(async () => {
       await post(`/api/admin/users/${encodeURIComponent(user.id)}/disable`, { disabled: !user.disabled });
       setDisabling(null);
       users.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <Card>
@@ -139,62 +124,49 @@ function Users() {
       </form>
       {notice && <Alert kind="success">{notice}</Alert>}
       {!granting && !disabling && <ErrorMessage error={error} />}
-      {users.error ? (
-        <ErrorMessage error={users.error} onRetry={users.reload} />
-      ) : !users.data ? (
-        <Loading />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('admin_no_users')} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table middle" data-testid="admin-users">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin_user_email')}</th>
-                <th scope="col" className="num">
-                  {t('admin_user_balance')}
-                </th>
-                <th scope="col" className="num">
-                  {t('admin_user_reserved')}
-                </th>
-                <th scope="col">{t('admin_user_status')}</th>
-                <th scope="col">{t('admin_user_created')}</th>
-                <th scope="col">
-                  <span className="sr-only">{t('key_actions')}</span>
-                </th>
+      <Loaded state={users} empty={rows.length === 0 && <EmptyState title={t('admin_no_users')} />}>
+        {() => (
+          <DataTable
+            className="middle"
+            testId="admin-users"
+            columns={[
+              { label: t('admin_user_email') },
+              { label: t('admin_user_balance'), num: true },
+              { label: t('admin_user_reserved'), num: true },
+              { label: t('admin_user_status') },
+              { label: t('admin_user_created') },
+              { label: t('key_actions'), srOnly: true },
+            ]}
+          >
+            {rows.map((u) => (
+              <tr key={u.id} data-email={u.email}>
+                <td>
+                  {u.email} {u.is_admin && <Badge tone="violet">{t('role_admin')}</Badge>}
+                </td>
+                <td className="num">{fmtNumber(u.balance, lang)}</td>
+                <td className="num muted">{fmtNumber(u.reserved, lang)}</td>
+                <td>{u.disabled ? <Badge tone="red">{t('admin_disabled')}</Badge> : <Badge tone="green">{t('admin_active')}</Badge>}</td>
+                <td className="nowrap">{fmtDate(u.created_at, lang, false)}</td>
+                <td className="actions nowrap">
+                  <button type="button" className="btn btn-small" onClick={() => setGranting(u)} aria-label={`${t('admin_grant')}: ${u.email}`}>
+                    {t('admin_grant_short')}
+                  </button>{' '}
+                  {u.disabled ? (
+                    <button type="button" className="btn btn-small" onClick={() => toggle(u)}>
+                      {t('admin_enable')}
+                    </button>
+                  ) : (
+                    <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setDisabling(u)}>
+                      {t('admin_disable')}
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((u) => (
-                <tr key={u.id} data-email={u.email}>
-                  <td>
-                    {u.email} {u.is_admin && <Badge tone="violet">{t('role_admin')}</Badge>}
-                  </td>
-                  <td className="num">{fmtNumber(u.balance, lang)}</td>
-                  <td className="num muted">{fmtNumber(u.reserved, lang)}</td>
-                  <td>{u.disabled ? <Badge tone="red">{t('admin_disabled')}</Badge> : <Badge tone="green">{t('admin_active')}</Badge>}</td>
-                  <td className="nowrap">{fmtDate(u.created_at, lang, false)}</td>
-                  <td className="actions nowrap">
-                    <button type="button" className="btn btn-small" onClick={() => setGranting(u)} aria-label={`${t('admin_grant')}: ${u.email}`}>
-                      {t('admin_grant_short')}
-                    </button>{' '}
-                    {u.disabled ? (
-                      <button type="button" className="btn btn-small" onClick={() => toggle(u)}>
-                        {t('admin_enable')}
-                      </button>
-                    ) : (
-                      <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setDisabling(u)}>
-                        {t('admin_disable')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager page={pager.page} hasMore={!!users.data?.has_more} onPrev={pager.prev} onNext={() => rows.length && pager.next(rows[rows.length - 1]!.id)} />
+            ))}
+          </DataTable>
+        )}
+      </Loaded>
+      <ListPager pager={pager} list={users.data} />
       <ConfirmDialog
         open={granting !== null}
         title={t('admin_grant_title', { email: granting?.email ?? '' })}
@@ -237,24 +209,17 @@ function Codes() {
   const [count, setCount] = useState('10');
   const [credits, setCredits] = useState('100');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [fresh, setFresh] = useState<Code[]>([]);
   const codes = useAsync(() => get<List<Code>>('/api/admin/redemption-codes'), []);
 
-  async function generate(e: FormEvent) {
+  function generate(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       const r = await post<{ data: Code[] }>('/api/admin/redemption-codes', { count: Number(count), credits: Number(credits), note: note.trim() || undefined });
       setFresh(r.data);
       codes.reload();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const list = codes.data?.data ?? [];
@@ -298,50 +263,39 @@ function Codes() {
           </a>
         }
       >
-        {codes.error ? (
-          <ErrorMessage error={codes.error} onRetry={codes.reload} />
-        ) : !codes.data ? (
-          <Loading />
-        ) : list.length === 0 ? (
-          <EmptyState title={t('admin_codes_empty')} />
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin_code')}</th>
-                  <th scope="col" className="num">
-                    {t('admin_code_credits')}
-                  </th>
-                  <th scope="col">{t('admin_code_note')}</th>
-                  <th scope="col">{t('admin_code_created')}</th>
-                  <th scope="col">{t('admin_code_redeemed')}</th>
+        <Loaded state={codes} empty={list.length === 0 && <EmptyState title={t('admin_codes_empty')} />}>
+          {() => (
+            <DataTable
+              columns={[
+                { label: t('admin_code') },
+                { label: t('admin_code_credits'), num: true },
+                { label: t('admin_code_note') },
+                { label: t('admin_code_created') },
+                { label: t('admin_code_redeemed') },
+              ]}
+            >
+              {list.map((c) => (
+                <tr key={c.code}>
+                  <td className="nowrap">
+                    <code>{c.code}</code>
+                  </td>
+                  <td className="num">{fmtNumber(c.credits, lang)}</td>
+                  <td>{c.note ?? <span className="muted">—</span>}</td>
+                  <td className="nowrap">{fmtShort(c.created_at, lang)}</td>
+                  <td>
+                    {c.redeemed_at ? (
+                      <span className="small">
+                        {c.redeemed_by_email ?? c.redeemed_by ?? ''} · {fmtShort(c.redeemed_at, lang)}
+                      </span>
+                    ) : (
+                      <span className="muted">{t('admin_code_unused')}</span>
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {list.map((c) => (
-                  <tr key={c.code}>
-                    <td className="nowrap">
-                      <code>{c.code}</code>
-                    </td>
-                    <td className="num">{fmtNumber(c.credits, lang)}</td>
-                    <td>{c.note ?? <span className="muted">—</span>}</td>
-                    <td className="nowrap">{fmtShort(c.created_at, lang)}</td>
-                    <td>
-                      {c.redeemed_at ? (
-                        <span className="small">
-                          {c.redeemed_by_email ?? c.redeemed_by ?? ''} · {fmtShort(c.redeemed_at, lang)}
-                        </span>
-                      ) : (
-                        <span className="muted">{t('admin_code_unused')}</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              ))}
+            </DataTable>
+          )}
+        </Loaded>
       </Card>
     </>
   );
@@ -352,21 +306,13 @@ function ModelRow({ model, onSaved }: { model: AdminModel; onSaved(msg: string):
   const credits = typeof model.price === 'number' ? model.price : model.price.credits;
   const [price, setPrice] = useState(String(credits));
   const [enabled, setEnabled] = useState(model.enabled);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const dirty = price !== String(credits) || enabled !== model.enabled;
-  async function save() {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const save = () =>
+    run(async () => {
       await patch(`/api/admin/models/${encodeURIComponent(model.id)}`, { enabled, price_credits: Number(price) });
       onSaved(t('admin_model_saved', { id: model.id }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return (
     <tr data-model={model.id}>
       <td>
@@ -406,39 +352,31 @@ function Models() {
   return (
     <Card>
       {notice && <Alert kind="success">{notice}</Alert>}
-      {models.error ? (
-        <ErrorMessage error={models.error} onRetry={models.reload} />
-      ) : !models.data ? (
-        <Loading />
-      ) : (
-        <div className="table-wrap">
-          <table className="table middle">
-            <thead>
-              <tr>
-                <th scope="col">{t('pricing_model')}</th>
-                <th scope="col">{t('pricing_provider')}</th>
-                <th scope="col">{t('admin_model_enabled')}</th>
-                <th scope="col">{t('admin_model_price')}</th>
-                <th scope="col">
-                  <span className="sr-only">{t('save')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {models.data.data.map((m) => (
-                <ModelRow
-                  key={`${m.id}:${m.enabled}:${typeof m.price === 'number' ? m.price : m.price.credits}`}
-                  model={m}
-                  onSaved={(msg) => {
-                    setNotice(msg);
-                    models.reload();
-                  }}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <Loaded state={models}>
+        {(data) => (
+          <DataTable
+            className="middle"
+            columns={[
+              { label: t('pricing_model') },
+              { label: t('pricing_provider') },
+              { label: t('admin_model_enabled') },
+              { label: t('admin_model_price') },
+              { label: t('save'), srOnly: true },
+            ]}
+          >
+            {data.data.map((m) => (
+              <ModelRow
+                key={`${m.id}:${m.enabled}:${typeof m.price === 'number' ? m.price : m.price.credits}`}
+                model={m}
+                onSaved={(msg) => {
+                  setNotice(msg);
+                  models.reload();
+                }}
+              />
+            ))}
+          </DataTable>
+        )}
+      </Loaded>
     </Card>
   );
 }
@@ -449,59 +387,57 @@ function Nodes() {
   const stateTone = (s: string) => (s === 'closed' ? 'green' : s === 'open' ? 'red' : 'amber');
   return (
     <Card actions={<button type="button" className="btn btn-small" onClick={nodes.reload}>↻ {t('refresh')}</button>}>
-      {nodes.error ? (
-        <ErrorMessage error={nodes.error} onRetry={nodes.reload} />
-      ) : !nodes.data ? (
-        <Loading />
-      ) : (
-        <div className="node-grid">
-          {nodes.data.data.map((n) => {
-            const load = n.concurrency ? Math.min(100, Math.round((n.in_flight / n.concurrency) * 100)) : 0;
-            return (
-              <article key={n.id} className="node">
-                <div className="row-actions spread">
-                  <h3>
-                    <code>{n.id}</code>
-                  </h3>
+      <Loaded state={nodes}>
+        {(data) => (
+          <div className="node-grid">
+            {data.data.map((n) => {
+              const load = n.concurrency ? Math.min(100, Math.round((n.in_flight / n.concurrency) * 100)) : 0;
+              return (
+                <article key={n.id} className="node">
+                  <div className="row-actions spread">
+                    <h3>
+                      <code>{n.id}</code>
+                    </h3>
+                    {n.missing.length > 0 ? (
+                      <Badge tone="amber">{t('admin_node_unconfigured')}</Badge>
+                    ) : (
+                      <Badge tone={stateTone(n.state)}>{t(`state_${n.state}` as MessageKey) || n.state}</Badge>
+                    )}
+                  </div>
+                  <div className="muted small">
+                    {n.provider} · {n.models.join(', ')}
+                  </div>
+                  <div className="meter" role="meter" aria-valuenow={n.in_flight} aria-valuemin={0} aria-valuemax={n.concurrency} aria-label={t('admin_node_load')}>
+                    <span style={{ width: `${load}%` }} />
+                  </div>
+                  <dl className="kv compact">
+                    <dt>{t('admin_node_load')}</dt>
+                    <dd>
+                      {n.in_flight} / {n.concurrency}
+                    </dd>
+                    <dt>{t('admin_node_queue')}</dt>
+                    <dd>{n.queue_depth ?? '—'}</dd>
+                    <dt>{t('admin_node_done')}</dt>
+                    <dd>
+                      {n.succeeded} / {n.failed}
+                    </dd>
+                  </dl>
                   {n.missing.length > 0 ? (
-                    <Badge tone="amber">{t('admin_node_unconfigured')}</Badge>
+                    <Alert kind="warning">{t('admin_node_missing', { list: n.missing.join(', ') })}</Alert>
                   ) : (
-                    <Badge tone={stateTone(n.state)}>{t(`state_${n.state}` as MessageKey) || n.state}</Badge>
+                    <span className="muted small">✓ {t('admin_node_ok')}</span>
                   )}
-                </div>
-                <div className="muted small">
-                  {n.provider} · {n.models.join(', ')}
-                </div>
-                <div className="meter" role="meter" aria-valuenow={n.in_flight} aria-valuemin={0} aria-valuemax={n.concurrency} aria-label={t('admin_node_load')}>
-                  <span style={{ width: `${load}%` }} />
-                </div>
-                <dl className="kv compact">
-                  <dt>{t('admin_node_load')}</dt>
-                  <dd>
-                    {n.in_flight} / {n.concurrency}
-                  </dd>
-                  <dt>{t('admin_node_queue')}</dt>
-                  <dd>{n.queue_depth ?? '—'}</dd>
-                  <dt>{t('admin_node_done')}</dt>
-                  <dd>
-                    {n.succeeded} / {n.failed}
-                  </dd>
-                </dl>
-                {n.missing.length > 0 ? (
-                  <Alert kind="warning">{t('admin_node_missing', { list: n.missing.join(', ') })}</Alert>
-                ) : (
-                  <span className="muted small">✓ {t('admin_node_ok')}</span>
-                )}
-                {n.last_error && (
-                  <p className="small neg">
-                    {t('admin_node_last_error')}: {n.last_error}
-                  </p>
-                )}
-              </article>
-            );
-          })}
-        </div>
-      )}
+                  {n.last_error && (
+                    <p className="small neg">
+                      {t('admin_node_last_error')}: {n.last_error}
+                    </p>
+                  )}
+                </article>
+              );
+            })}
+          </div>
+        )}
+      </Loaded>
     </Card>
   );
 }
@@ -539,16 +475,10 @@ function AllTasks() {
         />
       }
     >
-      {tasks.error ? (
-        <ErrorMessage error={tasks.error} onRetry={tasks.reload} />
-      ) : !tasks.data ? (
-        <Loading />
-      ) : rows.length === 0 ? (
-        <EmptyState title={t('tasks_empty_title')} />
-      ) : (
-        <TaskTable tasks={rows} showUser />
-      )}
-      <Pager page={pager.page} hasMore={!!tasks.data?.has_more} onPrev={pager.prev} onNext={() => rows.length && pager.next(rows[rows.length - 1]!.id)} />
+      <Loaded state={tasks} empty={rows.length === 0 && <EmptyState title={t('tasks_empty_title')} />}>
+        {() => <TaskTable tasks={rows} showUser />}
+      </Loaded>
+      <ListPager pager={pager} list={tasks.data} />
     </Card>
   );
 }

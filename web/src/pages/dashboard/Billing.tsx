@@ -1,9 +1,9 @@
 import { Icon } from '../../components/icons';
 import { type FormEvent, useState } from 'react';
-import { Alert, Badge, Card, EmptyState, ErrorMessage, Field, Loading, PageHeader, Stat } from '../../components/ui';
+import { Alert, Badge, Card, DataTable, EmptyState, ErrorMessage, Field, Loaded, PageHeader, Stat } from '../../components/ui';
 import { dashboardApi } from '../../api';
 import { fmtDate, fmtNumber, fmtUsd } from '../../format';
-import { useAsync, useTitle } from '../../hooks';
+import { useAction, useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useLocation } from '../../router';
 import type { Order } from '../../types';
@@ -19,27 +19,20 @@ export function Billing() {
   const billing = useAsync(() => dashboardApi.billing(), []);
   const orders = useAsync(() => dashboardApi.orders(), []);
   const [code, setCode] = useState('');
-  const [redeemBusy, setRedeemBusy] = useState(false);
-  const [redeemError, setRedeemError] = useState<unknown>();
+  const redeeming = useAction();
   const [redeemOk, setRedeemOk] = useState('');
   const [buying, setBuying] = useState<string | null>(null);
   const [buyError, setBuyError] = useState<unknown>();
 
-  async function redeem(e: FormEvent) {
+  function redeem(e: FormEvent) {
     e.preventDefault();
-    setRedeemBusy(true);
-    setRedeemError(undefined);
     setRedeemOk('');
-    try {
+    void redeeming.run(async () => {
       const r = await dashboardApi.redeem(code.trim());
       setRedeemOk(t('redeem_ok', { credits: fmtNumber(r.credits, lang), balance: fmtNumber(r.balance, lang) }));
       setCode('');
       account.reload();
-    } catch (err) {
-      setRedeemError(err);
-    } finally {
-      setRedeemBusy(false);
-    }
+    });
   }
 
   async function buy(packId: string) {
@@ -64,28 +57,28 @@ export function Billing() {
       </div>
       <div className="grid-2">
         <Card title={t('packs_title')}>
-          {billing.error ? (
-            <ErrorMessage error={billing.error} onRetry={billing.reload} />
-          ) : !billing.data ? (
-            <Loading height={120} />
-          ) : billing.data.stripe_enabled && billing.data.packs.length ? (
-            <>
-              <ErrorMessage error={buyError} />
-              <div className="packs">
-                {billing.data.packs.map((p) => (
-                  <div key={p.id} className="pack">
-                    <div className="pack-name">{p.name}</div>
-                    <div className="pack-credits">{t('credits_n', { n: fmtNumber(p.credits, lang) })}</div>
-                    <button type="button" className="btn btn-primary btn-block" disabled={buying !== null} onClick={() => buy(p.id)}>
-                      {buying === p.id ? t('pack_redirecting') : t('pack_buy', { usd: fmtUsd(p.amount_usd) })}
-                    </button>
+          <Loaded state={billing} height={120}>
+            {(data) =>
+              data.stripe_enabled && data.packs.length ? (
+                <>
+                  <ErrorMessage error={buyError} />
+                  <div className="packs">
+                    {data.packs.map((p) => (
+                      <div key={p.id} className="pack">
+                        <div className="pack-name">{p.name}</div>
+                        <div className="pack-credits">{t('credits_n', { n: fmtNumber(p.credits, lang) })}</div>
+                        <button type="button" className="btn btn-primary btn-block" disabled={buying !== null} onClick={() => buy(p.id)}>
+                          {buying === p.id ? t('pack_redirecting') : t('pack_buy', { usd: fmtUsd(p.amount_usd) })}
+                        </button>
+                      </div>
+                    ))}
                   </div>
-                ))}
-              </div>
-            </>
-          ) : (
-            <Alert>{t('stripe_off')}</Alert>
-          )}
+                </>
+              ) : (
+                <Alert>{t('stripe_off')}</Alert>
+              )
+            }
+          </Loaded>
         </Card>
         <Card title={t('redeem_title')}>
           <form onSubmit={redeem} className="inline-form">
@@ -94,59 +87,46 @@ export function Billing() {
                 <input id={id} name="code" value={code} required autoComplete="off" spellCheck={false} className="mono" placeholder="XXXX-XXXX-XXXX" onChange={(e) => setCode(e.target.value)} />
               )}
             </Field>
-            <button type="submit" className="btn btn-primary" disabled={redeemBusy || !code.trim()}>
+            <button type="submit" className="btn btn-primary" disabled={redeeming.busy || !code.trim()}>
               {t('redeem_submit')}
             </button>
           </form>
-          <ErrorMessage error={redeemError} />
+          <ErrorMessage error={redeeming.error} />
           {redeemOk && <Alert kind="success">{redeemOk}</Alert>}
         </Card>
       </div>
       <Card title={t('orders_title')}>
-        {orders.error ? (
-          <ErrorMessage error={orders.error} onRetry={orders.reload} />
-        ) : !orders.data ? (
-          <Loading height={100} />
-        ) : orders.data.data.length === 0 ? (
-          <EmptyState title={t('orders_empty')} icon={<Icon name="billing" size={24} />} />
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('order_id')}</th>
-                  <th scope="col">{t('order_pack')}</th>
-                  <th scope="col" className="num">
-                    {t('order_credits')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('order_amount')}
-                  </th>
-                  <th scope="col">{t('order_status')}</th>
-                  <th scope="col">{t('order_created')}</th>
-                  <th scope="col">{t('order_paid')}</th>
+        <Loaded state={orders} height={100} empty={orders.data?.data.length === 0 && <EmptyState title={t('orders_empty')} icon={<Icon name="billing" size={24} />} />}>
+          {(data) => (
+            <DataTable
+              columns={[
+                { label: t('order_id') },
+                { label: t('order_pack') },
+                { label: t('order_credits'), num: true },
+                { label: t('order_amount'), num: true },
+                { label: t('order_status') },
+                { label: t('order_created') },
+                { label: t('order_paid') },
+              ]}
+            >
+              {data.data.map((o) => (
+                <tr key={o.id}>
+                  <td>
+                    <code className="small">{o.id}</code>
+                  </td>
+                  <td>{o.pack_id}</td>
+                  <td className="num">{fmtNumber(o.credits, lang)}</td>
+                  <td className="num">{fmtUsd(o.amount_usd)}</td>
+                  <td>
+                    <Badge tone={ORDER_TONE[o.status] ?? 'neutral'}>{t(`status_${o.status}` as MessageKey)}</Badge>
+                  </td>
+                  <td className="nowrap">{fmtDate(o.created_at, lang)}</td>
+                  <td className="nowrap">{fmtDate(o.paid_at, lang)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {orders.data.data.map((o) => (
-                  <tr key={o.id}>
-                    <td>
-                      <code className="small">{o.id}</code>
-                    </td>
-                    <td>{o.pack_id}</td>
-                    <td className="num">{fmtNumber(o.credits, lang)}</td>
-                    <td className="num">{fmtUsd(o.amount_usd)}</td>
-                    <td>
-                      <Badge tone={ORDER_TONE[o.status] ?? 'neutral'}>{t(`status_${o.status}` as MessageKey)}</Badge>
-                    </td>
-                    <td className="nowrap">{fmtDate(o.created_at, lang)}</td>
-                    <td className="nowrap">{fmtDate(o.paid_at, lang)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              ))}
+            </DataTable>
+          )}
+        </Loaded>
       </Card>
     </>
   );

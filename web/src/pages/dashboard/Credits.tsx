@@ -1,5 +1,5 @@
 import { Icon } from '../../components/icons';
-import { Badge, ButtonLink, Card, EmptyState, ErrorMessage, Loading, PageHeader, Pager, Stat, usePager } from '../../components/ui';
+import { Badge, ButtonLink, Card, DataTable, EmptyState, ErrorMessage, FilterSelect, ListPager, Loaded, PageHeader, Stat, usePager } from '../../components/ui';
 import { dashboardApi } from '../../api';
 import { fmtNumber, fmtShort, fmtSigned } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
@@ -39,79 +39,59 @@ export function Credits() {
       <Card
         title={t('ledger_title')}
         actions={
-          <div className="field inline">
-            <label htmlFor="kind-filter">{t('ledger_kind')}</label>
-            <select
-              id="kind-filter"
-              value={kind}
-              onChange={(e) => {
-                pager.reset();
-                setQuery({ kind: e.target.value });
-              }}
-            >
-              <option value="">{t('all')}</option>
-              {KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`kind_${k}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id="kind-filter"
+            label={t('ledger_kind')}
+            value={kind}
+            options={KINDS}
+            optionLabel={(k) => t(`kind_${k}` as MessageKey)}
+            onChange={(v) => {
+              pager.reset();
+              setQuery({ kind: v });
+            }}
+          />
         }
       >
-        {ledger.error ? (
-          <ErrorMessage error={ledger.error} onRetry={ledger.reload} />
-        ) : !ledger.data ? (
-          <Loading />
-        ) : rows.length === 0 ? (
-          <EmptyState title={t('ledger_empty')} icon={<Icon name="credits" size={24} />} />
-        ) : (
-          <div className={`table-wrap ${ledger.loading ? 'stale' : ''}`}>
-            <table className="table" data-testid="ledger">
-              <thead>
-                <tr>
-                  <th scope="col">{t('ledger_date')}</th>
-                  <th scope="col">{t('ledger_kind')}</th>
-                  <th scope="col" className="num">
-                    {t('ledger_amount')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('ledger_reserved')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('ledger_balance')}
-                  </th>
-                  <th scope="col">{t('ledger_note')}</th>
+        <Loaded state={ledger} empty={rows.length === 0 && <EmptyState title={t('ledger_empty')} icon={<Icon name="credits" size={24} />} />}>
+          {() => (
+            <DataTable
+              wrapClassName={ledger.loading ? 'stale' : undefined}
+              testId="ledger"
+              columns={[
+                { label: t('ledger_date') },
+                { label: t('ledger_kind') },
+                { label: t('ledger_amount'), num: true },
+                { label: t('ledger_reserved'), num: true },
+                { label: t('ledger_balance'), num: true },
+                { label: t('ledger_note') },
+              ]}
+            >
+              {rows.map((e) => (
+                <tr key={e.id} data-kind={e.kind}>
+                  <td className="nowrap">{fmtShort(e.created_at, lang)}</td>
+                  <td>
+                    <Badge tone={KIND_TONE[e.kind] ?? 'neutral'}>{t(`kind_${e.kind}` as MessageKey)}</Badge>
+                  </td>
+                  <td className={`num ${e.amount > 0 ? 'pos' : e.amount < 0 ? 'neg' : ''}`}>{e.amount ? fmtSigned(e.amount, lang) : '—'}</td>
+                  <td className="num muted">{e.reserved_delta ? fmtSigned(e.reserved_delta, lang) : '—'}</td>
+                  <td className="num">{fmtNumber(e.balance_after, lang)}</td>
+                  <td className="note">
+                    {e.note && <span>{e.note}</span>}
+                    {e.task_id && (
+                      <div>
+                        <Link to={`/dashboard/usage/${e.task_id}`} className="small">
+                          <code>{e.task_id}</code>
+                        </Link>
+                      </div>
+                    )}
+                    {!e.note && !e.task_id && <span className="muted">—</span>}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {rows.map((e) => (
-                  <tr key={e.id} data-kind={e.kind}>
-                    <td className="nowrap">{fmtShort(e.created_at, lang)}</td>
-                    <td>
-                      <Badge tone={KIND_TONE[e.kind] ?? 'neutral'}>{t(`kind_${e.kind}` as MessageKey)}</Badge>
-                    </td>
-                    <td className={`num ${e.amount > 0 ? 'pos' : e.amount < 0 ? 'neg' : ''}`}>{e.amount ? fmtSigned(e.amount, lang) : '—'}</td>
-                    <td className="num muted">{e.reserved_delta ? fmtSigned(e.reserved_delta, lang) : '—'}</td>
-                    <td className="num">{fmtNumber(e.balance_after, lang)}</td>
-                    <td className="note">
-                      {e.note && <span>{e.note}</span>}
-                      {e.task_id && (
-                        <div>
-                          <Link to={`/dashboard/usage/${e.task_id}`} className="small">
-                            <code>{e.task_id}</code>
-                          </Link>
-                        </div>
-                      )}
-                      {!e.note && !e.task_id && <span className="muted">—</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <Pager page={pager.page} hasMore={!!ledger.data?.has_more} onPrev={pager.prev} onNext={() => rows.length && pager.next(rows[rows.length - 1]!.id)} />
+              ))}
+            </DataTable>
+          )}
+        </Loaded>
+        <ListPager pager={pager} list={ledger.data} />
       </Card>
     </>
   );

@@ -1,9 +1,9 @@
 import { Icon } from '../../components/icons';
 import { type FormEvent, useState } from 'react';
-import { Alert, Badge, ButtonLink, Card, ConfirmDialog, CopyButton, EmptyState, ErrorMessage, Field, Loading, PageHeader } from '../../components/ui';
+import { Alert, Badge, ButtonLink, Card, ConfirmDialog, CopyButton, DataTable, EmptyState, ErrorMessage, Field, Loaded, PageHeader } from '../../components/ui';
 import { dashboardApi } from '../../api';
 import { fmtDate, fmtNumber } from '../../format';
-import { useAsync, useTitle } from '../../hooks';
+import { useAction, useAsync, useTitle } from '../../hooks';
 import { localize, useI18n } from '../../i18n';
 import { useModels } from '../../models';
 import { forgetPlaygroundKey, loadPlaygroundKey, savePlaygroundKey } from '../../playground-key';
@@ -24,14 +24,11 @@ function CreateKeyForm({ onCreated }: { onCreated(key: ApiKey & { key: string })
   const [expires, setExpires] = useState('');
   const [limit, setLimit] = useState('');
   const [allowed, setAllowed] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       const created = await dashboardApi.createKey({
         name: name.trim() || undefined,
         test: !live,
@@ -45,11 +42,7 @@ function CreateKeyForm({ onCreated }: { onCreated(key: ApiKey & { key: string })
       setLimit('');
       setAllowed([]);
       onCreated(created);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -120,8 +113,7 @@ export function Keys() {
   const keys = useAsync(() => dashboardApi.keys(), []);
   const [created, setCreated] = useState<(ApiKey & { key: string }) | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const [revokeBusy, setRevokeBusy] = useState(false);
-  const [revokeError, setRevokeError] = useState<unknown>();
+  const revokeAction = useAction();
   const [notice, setNotice] = useState('');
 
   function onCreated(k: ApiKey & { key: string }) {
@@ -131,23 +123,16 @@ export function Keys() {
     keys.reload();
   }
 
-  async function revoke() {
-    if (!revoking) return;
-    setRevokeBusy(true);
-    setRevokeError(undefined);
-    try {
+  const revoke = () =>
+    revoking &&
+    revokeAction.run(async () => {
       await dashboardApi.revokeKey(revoking.id);
       if (user && loadPlaygroundKey(user.id)?.id === revoking.id) forgetPlaygroundKey(user.id);
       if (created?.id === revoking.id) setCreated(null);
       setNotice(t('key_revoked_notice', { name: revoking.name ?? revoking.prefix }));
       setRevoking(null);
       keys.reload();
-    } catch (err) {
-      setRevokeError(err);
-    } finally {
-      setRevokeBusy(false);
-    }
-  }
+    });
 
   const list = keys.data?.data ?? [];
   return (
@@ -177,75 +162,70 @@ export function Keys() {
         <CreateKeyForm onCreated={onCreated} />
       </Card>
       <Card title={t('keys_title')}>
-        {keys.error ? (
-          <ErrorMessage error={keys.error} onRetry={keys.reload} />
-        ) : !keys.data ? (
-          <Loading />
-        ) : list.length === 0 ? (
-          <EmptyState title={t('keys_empty_title')} icon={<Icon name="keys" size={24} />}>
-            {t('keys_empty_body')}
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="keys-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('key_name')}</th>
-                  <th scope="col">{t('key_prefix')}</th>
-                  <th scope="col">{t('key_mode')}</th>
-                  <th scope="col">{t('key_created')}</th>
-                  <th scope="col">{t('key_last_used')}</th>
-                  <th scope="col" className="num">
-                    {t('key_spent')}
-                  </th>
-                  <th scope="col">{t('key_status')}</th>
-                  <th scope="col">
-                    <span className="sr-only">{t('key_actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((k) => {
-                  const state = keyState(k);
-                  return (
-                    <tr key={k.id} data-key-id={k.id}>
-                      <td>
-                        <strong>{k.name ?? '—'}</strong>
-                        <div className="muted small">{k.allowed_models?.length ? k.allowed_models.join(', ') : t('key_all_models')}</div>
-                      </td>
-                      <td>
-                        <code>{k.prefix}…</code>
-                      </td>
-                      <td>{k.livemode ? <Badge tone="violet">{t('key_mode_live')}</Badge> : <Badge>{t('key_mode_test')}</Badge>}</td>
-                      <td className="nowrap">{fmtDate(k.created_at, lang, false)}</td>
-                      <td className="nowrap">{k.last_used_at ? fmtDate(k.last_used_at, lang) : <span className="muted">{t('never')}</span>}</td>
-                      <td className="num nowrap">
-                        {fmtNumber(k.spent, lang)} / {k.credit_limit !== null ? fmtNumber(k.credit_limit, lang) : <span className="muted">{t('key_no_limit')}</span>}
-                      </td>
-                      <td>
-                        {state === 'active' ? (
-                          <Badge tone="green">{t('key_active')}</Badge>
-                        ) : state === 'revoked' ? (
-                          <Badge tone="red">{t('key_revoked')}</Badge>
-                        ) : (
-                          <Badge tone="amber">{t('key_expired')}</Badge>
-                        )}
-                        {k.expires_at && state === 'active' && <div className="muted small nowrap">→ {fmtDate(k.expires_at, lang, false)}</div>}
-                      </td>
-                      <td className="actions">
-                        {!k.revoked_at && (
-                          <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setRevoking(k)} aria-label={`${t('key_revoke')} ${k.name ?? k.prefix}`}>
-                            {t('key_revoke')}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Loaded
+          state={keys}
+          empty={
+            list.length === 0 && (
+              <EmptyState title={t('keys_empty_title')} icon={<Icon name="keys" size={24} />}>
+                {t('keys_empty_body')}
+              </EmptyState>
+            )
+          }
+        >
+          {() => (
+            <DataTable
+              testId="keys-table"
+              columns={[
+                { label: t('key_name') },
+                { label: t('key_prefix') },
+                { label: t('key_mode') },
+                { label: t('key_created') },
+                { label: t('key_last_used') },
+                { label: t('key_spent'), num: true },
+                { label: t('key_status') },
+                { label: t('key_actions'), srOnly: true },
+              ]}
+            >
+              {list.map((k) => {
+                const state = keyState(k);
+                return (
+                  <tr key={k.id} data-key-id={k.id}>
+                    <td>
+                      <strong>{k.name ?? '—'}</strong>
+                      <div className="muted small">{k.allowed_models?.length ? k.allowed_models.join(', ') : t('key_all_models')}</div>
+                    </td>
+                    <td>
+                      <code>{k.prefix}…</code>
+                    </td>
+                    <td>{k.livemode ? <Badge tone="violet">{t('key_mode_live')}</Badge> : <Badge>{t('key_mode_test')}</Badge>}</td>
+                    <td className="nowrap">{fmtDate(k.created_at, lang, false)}</td>
+                    <td className="nowrap">{k.last_used_at ? fmtDate(k.last_used_at, lang) : <span className="muted">{t('never')}</span>}</td>
+                    <td className="num nowrap">
+                      {fmtNumber(k.spent, lang)} / {k.credit_limit !== null ? fmtNumber(k.credit_limit, lang) : <span className="muted">{t('key_no_limit')}</span>}
+                    </td>
+                    <td>
+                      {state === 'active' ? (
+                        <Badge tone="green">{t('key_active')}</Badge>
+                      ) : state === 'revoked' ? (
+                        <Badge tone="red">{t('key_revoked')}</Badge>
+                      ) : (
+                        <Badge tone="amber">{t('key_expired')}</Badge>
+                      )}
+                      {k.expires_at && state === 'active' && <div className="muted small nowrap">→ {fmtDate(k.expires_at, lang, false)}</div>}
+                    </td>
+                    <td className="actions">
+                      {!k.revoked_at && (
+                        <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setRevoking(k)} aria-label={`${t('key_revoke')} ${k.name ?? k.prefix}`}>
+                          {t('key_revoke')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </DataTable>
+          )}
+        </Loaded>
       </Card>
       <ConfirmDialog
         open={revoking !== null}
@@ -253,12 +233,12 @@ export function Keys() {
         body={t('key_revoke_body')}
         confirmLabel={t('key_revoke_confirm')}
         danger
-        busy={revokeBusy}
-        error={revokeError}
+        busy={revokeAction.busy}
+        error={revokeAction.error}
         onConfirm={revoke}
         onCancel={() => {
           setRevoking(null);
-          setRevokeError(undefined);
+          revokeAction.setError(undefined);
         }}
       />
     </>

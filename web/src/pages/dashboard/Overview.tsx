@@ -1,4 +1,4 @@
-import { Card, ErrorMessage, Loading, PageHeader, Stat, ButtonLink, TaskStatusBadge, EmptyState } from '../../components/ui';
+import { Card, ErrorMessage, Loaded, Loading, PageHeader, Stat, ButtonLink, TaskStatusBadge, EmptyState } from '../../components/ui';
 import { dashboardApi } from '../../api';
 import { fmtDate, fmtNumber } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
@@ -58,31 +58,34 @@ export function Overview() {
         )}
       </Card>
       <Card title={t('recent_tasks')} actions={<Link to="/dashboard/usage">{t('see_all')} →</Link>}>
-        {tasks.error ? (
-          <ErrorMessage error={tasks.error} onRetry={tasks.reload} />
-        ) : !tasks.data ? (
-          <Loading />
-        ) : tasks.data.data.length === 0 ? (
-          <EmptyState title={t('tasks_empty_title')} action={<ButtonLink to="/dashboard/playground">{t('check2_action')}</ButtonLink>}>
-            {t('tasks_empty_body')}
-          </EmptyState>
-        ) : (
-          <ul className="recent">
-            {tasks.data.data.map((task) => (
-              <li key={task.id}>
-                <Link to={`/dashboard/usage/${task.id}`} className="recent-row">
-                  <span className="thumb">{task.output?.images[0] ? <img src={task.output.images[0].url} alt="" loading="lazy" /> : null}</span>
-                  <span className="recent-main">
-                    <strong>{task.model}</strong>
-                    <span className="muted small truncate">{String(task.input.prompt ?? '')}</span>
-                  </span>
-                  <TaskStatusBadge status={task.status} />
-                  <span className="muted small nowrap">{fmtDate(task.created_at, lang)}</span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        )}
+        <Loaded
+          state={tasks}
+          empty={
+            tasks.data?.data.length === 0 && (
+              <EmptyState title={t('tasks_empty_title')} action={<ButtonLink to="/dashboard/playground">{t('check2_action')}</ButtonLink>}>
+                {t('tasks_empty_body')}
+              </EmptyState>
+            )
+          }
+        >
+          {(data) => (
+            <ul className="recent">
+              {data.data.map((task) => (
+                <li key={task.id}>
+                  <Link to={`/dashboard/usage/${task.id}`} className="recent-row">
+                    <span className="thumb">{task.output?.images[0] ? <img src={task.output.images[0].url} alt="" loading="lazy" /> : null}</span>
+                    <span className="recent-main">
+                      <strong>{task.model}</strong>
+                      <span className="muted small truncate">{String(task.input.prompt ?? '')}</span>
+                    </span>
+                    <TaskStatusBadge status={task.status} />
+                    <span className="muted small nowrap">{fmtDate(task.created_at, lang)}</span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Loaded>
       </Card>
     </>
   );

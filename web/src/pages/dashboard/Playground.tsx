@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Card, CodeBlock, ErrorMessage, Field, Loading, PageHeader, TaskStatusBadge } from '../../components/ui';
 import { ApiError, dashboardApi, publicApi } from '../../api';
 import { curlFor } from '../../format';
-import { useTitle } from '../../hooks';
+import { useAction, useTitle } from '../../hooks';
 import { localize, useI18n } from '../../i18n';
 import { useModels } from '../../models';
 import { forgetPlaygroundKey, loadPlaygroundKey, savePlaygroundKey } from '../../playground-key';
@@ -17,6 +17,21 @@ const TERMINAL = ['succeeded', 'failed', 'canceled'];
 function paramValues(model: Model | undefined, name: string): { values: string[]; def: string } {
   const p = model?.parameters.find((x) => x.name === name);
   return { values: p?.values ?? [], def: p?.default ?? '' };
+}
+
+/** A labelled <select> of a model parameter's allowed values. */
+function ValuesField({ label, id, hint, value, values, onChange }: { label: string; id: string; hint?: string; value: string; values: string[]; onChange(value: string): void }) {
+  return (
+    <Field label={label} id={id} hint={hint}>
+      {(fieldId, hintId) => (
+        <select id={fieldId} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={hintId}>
+          {values.map((v) => (
+            <option key={v}>{v}</option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
 }
 
 export function Playground() {
@@ -32,8 +47,7 @@ export function Playground() {
   const [key, setKey] = useState(() => (user ? (loadPlaygroundKey(user.id)?.key ?? '') : ''));
   const [showKey, setShowKey] = useState(false);
   const [keyNotice, setKeyNotice] = useState('');
-  const [keyBusy, setKeyBusy] = useState(false);
-  const [keyError, setKeyError] = useState<unknown>();
+  const keyAction = useAction();
 
   const [prompt, setPrompt] = useState('');
   const [size, setSize] = useState('');
@@ -84,21 +98,14 @@ export function Playground() {
     return () => clearInterval(id);
   }, [busy]);
 
-  async function createKey() {
-    if (!user) return;
-    setKeyBusy(true);
-    setKeyError(undefined);
-    try {
+  const createKey = () =>
+    user &&
+    keyAction.run(async () => {
       const k = await dashboardApi.createKey({ name: 'Playground', test: true });
       savePlaygroundKey(user.id, { id: k.id, key: k.key, prefix: k.prefix, livemode: k.livemode, name: k.name });
       setKey(k.key);
       setKeyNotice(t('pg_key_created'));
-    } catch (err) {
-      setKeyError(err);
-    } finally {
-      setKeyBusy(false);
-    }
-  }
+    });
 
   const body: Record<string, unknown> = model ? { model: model.id, prompt, size, rendering_speed: speed, output_format: format } : {};
   if (seed.trim()) body.seed = Number(seed);
@@ -155,9 +162,9 @@ export function Playground() {
               <div className="callout" data-testid="no-key">
                 <strong>{t('pg_no_key_title')}</strong>
                 <p className="muted">{t('pg_no_key_body')}</p>
-                <ErrorMessage error={keyError} />
-                <button type="button" className="btn btn-primary" onClick={createKey} disabled={keyBusy}>
-                  {keyBusy ? t('pg_creating_key') : t('pg_create_key')}
+                <ErrorMessage error={keyAction.error} />
+                <button type="button" className="btn btn-primary" onClick={createKey} disabled={keyAction.busy}>
+                  {keyAction.busy ? t('pg_creating_key') : t('pg_create_key')}
                 </button>
               </div>
             )}
@@ -197,33 +204,9 @@ export function Playground() {
               {(id) => <textarea id={id} name="prompt" rows={4} required maxLength={4000} value={prompt} onChange={(e) => setPrompt(e.target.value)} />}
             </Field>
             <div className="form-row-2">
-              <Field label={t('pg_size')} id="pg-size" hint={dims ? `${dims.width}×${dims.height}` : undefined}>
-                {(id, hint) => (
-                  <select id={id} value={size} onChange={(e) => setSize(e.target.value)} aria-describedby={hint}>
-                    {sizes.map((v) => (
-                      <option key={v}>{v}</option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-              <Field label={t('pg_speed')} id="pg-speed">
-                {(id) => (
-                  <select id={id} value={speed} onChange={(e) => setSpeed(e.target.value)}>
-                    {speeds.map((v) => (
-                      <option key={v}>{v}</option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-              <Field label={t('pg_format')} id="pg-format">
-                {(id) => (
-                  <select id={id} value={format} onChange={(e) => setFormat(e.target.value)}>
-                    {formats.map((v) => (
-                      <option key={v}>{v}</option>
-                    ))}
-                  </select>
-                )}
-              </Field>
+              <ValuesField label={t('pg_size')} id="pg-size" hint={dims ? `${dims.width}×${dims.height}` : undefined} value={size} values={sizes} onChange={setSize} />
+              <ValuesField label={t('pg_speed')} id="pg-speed" value={speed} values={speeds} onChange={setSpeed} />
+              <ValuesField label={t('pg_format')} id="pg-format" value={format} values={formats} onChange={setFormat} />
               {hasSeed && (
                 <Field label={t('pg_seed')} hint={t('pg_seed_hint')} id="pg-seed" optional>
                   {(id, hint) => <input id={id} type="number" min={0} max={2147483647} step={1} value={seed} aria-describedby={hint} onChange={(e) => setSeed(e.target.value)} />}

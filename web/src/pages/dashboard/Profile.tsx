@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Alert, Card, ErrorMessage, Field, PageHeader } from '../../components/ui';
 import { dashboardApi } from '../../api';
 import { fmtDate } from '../../format';
-import { useTitle } from '../../hooks';
+import { useAction, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
 import { useSession } from '../../session';
@@ -14,30 +14,23 @@ export function Profile() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   const [ok, setOk] = useState(false);
 
-  async function change(e: FormEvent) {
+  function change(e: FormEvent) {
     e.preventDefault();
     setOk(false);
     if (next !== repeat) {
       setError(new Error(t('pw_mismatch')));
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       await dashboardApi.changePassword(current, next);
       setOk(true);
       setCurrent('');
       setNext('');
       setRepeat('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (!user) return null;

@@ -1,4 +1,4 @@
-import { Badge, Card, ErrorMessage, Loading, PageHeader, TaskStatusBadge } from '../../components/ui';
+import { Badge, Card, Loaded, PageHeader, TaskStatusBadge } from '../../components/ui';
 import { dashboardApi } from '../../api';
 import { durationSeconds, fmtDate, fmtDuration } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
@@ -91,7 +91,11 @@ export function TaskDetail({ id, back = '/dashboard/usage', load }: { id: string
         ← {t('task_back')}
       </Link>
       <PageHeader title={<span className="task-title">{t('task_detail_title', { id })}</span>} />
-      <Card>{task.error ? <ErrorMessage error={task.error} onRetry={task.reload} /> : !task.data ? <Loading height={400} /> : <TaskView task={task.data} />}</Card>
+      <Card>
+        <Loaded state={task} height={400}>
+          {(data) => <TaskView task={data} />}
+        </Loaded>
+      </Card>
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { Icon } from '../../components/icons';
 import type { ReactNode } from 'react';
 import { DayChart, fillDays, ModelBars } from '../../components/charts';
-import { Badge, ButtonLink, Card, EmptyState, ErrorMessage, Loading, PageHeader, Pager, TaskStatusBadge, usePager } from '../../components/ui';
+import { Badge, ButtonLink, Card, DataTable, EmptyState, FilterSelect, ListPager, Loaded, Loading, PageHeader, TaskStatusBadge, usePager } from '../../components/ui';
 import { dashboardApi } from '../../api';
 import { durationSeconds, fmtDuration, fmtShort } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
@@ -25,60 +25,53 @@ export function TaskThumb({ task }: { task: Task }) {
 export function TaskTable({ tasks, detailBase, showUser }: { tasks: Task[]; detailBase?: string; showUser?: boolean }) {
   const { t, lang } = useI18n();
   return (
-    <div className="table-wrap">
-      <table className="table tasks-table" data-testid="tasks-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('task_image')}</th>
-            <th scope="col">{t('task_model')}</th>
-            {showUser && <th scope="col">{t('admin_task_user')}</th>}
-            <th scope="col">{t('task_status')}</th>
-            <th scope="col" className="num">
-              {t('task_cost')}
-            </th>
-            <th scope="col" className="num">
-              {t('task_duration')}
-            </th>
-            <th scope="col">{t('task_created')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tasks.map((task) => (
-            <tr key={task.id} data-task-id={task.id} className={detailBase ? 'clickable' : undefined} onClick={detailBase ? () => navigate(`${detailBase}/${task.id}`) : undefined}>
-              <td>
-                <TaskThumb task={task} />
-              </td>
-              <td>
-                {detailBase ? (
-                  <Link to={`${detailBase}/${task.id}`} onClick={(e) => e.stopPropagation()}>
-                    <code>{task.model}</code>
-                  </Link>
-                ) : (
-                  <code>{task.model}</code>
-                )}
-                {!task.livemode && (
-                  <>
-                    {' '}
-                    <Badge>{t('task_test')}</Badge>
-                  </>
-                )}
-                <div className="muted small truncate prompt-cell">{String(task.input.prompt ?? '')}</div>
-              </td>
-              {showUser && <td className="small">{task.user_email ?? '—'}</td>}
-              <td className="nowrap">
-                <TaskStatusBadge status={task.status} />
-              </td>
-              <td className="num nowrap">
-                {t('credits_n', { n: task.cost.credits })}
-                <div className="muted small">{task.cost.charged ? t('task_charged') : t('task_not_charged')}</div>
-              </td>
-              <td className="num">{fmtDuration(durationSeconds(task.started_at ?? task.created_at, task.finished_at))}</td>
-              <td className="nowrap">{fmtShort(task.created_at, lang)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="tasks-table"
+      testId="tasks-table"
+      columns={[
+        { label: t('task_image') },
+        { label: t('task_model') },
+        !!showUser && { label: t('admin_task_user') },
+        { label: t('task_status') },
+        { label: t('task_cost'), num: true },
+        { label: t('task_duration'), num: true },
+        { label: t('task_created') },
+      ]}
+    >
+      {tasks.map((task) => (
+        <tr key={task.id} data-task-id={task.id} className={detailBase ? 'clickable' : undefined} onClick={detailBase ? () => navigate(`${detailBase}/${task.id}`) : undefined}>
+          <td>
+            <TaskThumb task={task} />
+          </td>
+          <td>
+            {detailBase ? (
+              <Link to={`${detailBase}/${task.id}`} onClick={(e) => e.stopPropagation()}>
+                <code>{task.model}</code>
+              </Link>
+            ) : (
+              <code>{task.model}</code>
+            )}
+            {!task.livemode && (
+              <>
+                {' '}
+                <Badge>{t('task_test')}</Badge>
+              </>
+            )}
+            <div className="muted small truncate prompt-cell">{String(task.input.prompt ?? '')}</div>
+          </td>
+          {showUser && <td className="small">{task.user_email ?? '—'}</td>}
+          <td className="nowrap">
+            <TaskStatusBadge status={task.status} />
+          </td>
+          <td className="num nowrap">
+            {t('credits_n', { n: task.cost.credits })}
+            <div className="muted small">{task.cost.charged ? t('task_charged') : t('task_not_charged')}</div>
+          </td>
+          <td className="num">{fmtDuration(durationSeconds(task.started_at ?? task.created_at, task.finished_at))}</td>
+          <td className="nowrap">{fmtShort(task.created_at, lang)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -88,28 +81,15 @@ export function TaskFilters({ extra }: { extra?: ReactNode }) {
   const models = useModels();
   return (
     <div className="filters compact">
-      <div className="field inline">
-        <label htmlFor="task-status">{t('filter_status')}</label>
-        <select id="task-status" value={search.get('status') ?? ''} onChange={(e) => setQuery({ status: e.target.value })}>
-          <option value="">{t('all')}</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`task_status_${s}` as MessageKey)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field inline">
-        <label htmlFor="task-model">{t('filter_model')}</label>
-        <select id="task-model" value={search.get('model') ?? ''} onChange={(e) => setQuery({ model: e.target.value })}>
-          <option value="">{t('all')}</option>
-          {(models.data ?? []).map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.id}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        id="task-status"
+        label={t('filter_status')}
+        value={search.get('status') ?? ''}
+        options={STATUSES}
+        optionLabel={(s) => t(`task_status_${s}` as MessageKey)}
+        onChange={(status) => setQuery({ status })}
+      />
+      <FilterSelect id="task-model" label={t('filter_model')} value={search.get('model') ?? ''} options={(models.data ?? []).map((m) => m.id)} onChange={(model) => setQuery({ model })} />
       {extra}
     </div>
   );
@@ -132,7 +112,9 @@ export function Usage() {
       <PageHeader title={t('usage_title')} lead={t('usage_lead')} />
       <div className="grid-2 usage-charts">
         <Card title={t('chart_by_day')}>
-          {usage.error ? <ErrorMessage error={usage.error} onRetry={usage.reload} /> : !usage.data ? <Loading height={200} /> : <DayChart points={days} label={t('chart_by_day')} />}
+          <Loaded state={usage} height={200}>
+            {() => <DayChart points={days} label={t('chart_by_day')} />}
+          </Loaded>
           {usage.data && !charged && <p className="muted small center">{t('chart_empty')}</p>}
         </Card>
         <Card title={t('chart_by_model')}>
@@ -146,20 +128,23 @@ export function Usage() {
         </Card>
       </div>
       <Card title={t('tasks_title')} actions={<TaskFilters />}>
-        {tasks.error ? (
-          <ErrorMessage error={tasks.error} onRetry={tasks.reload} />
-        ) : !tasks.data ? (
-          <Loading />
-        ) : rows.length === 0 ? (
-          <EmptyState title={t('tasks_empty_title')} action={<ButtonLink to="/dashboard/playground">{t('check2_action')}</ButtonLink>} icon={<Icon name="usage" size={24} />}>
-            {t('tasks_empty_body')}
-          </EmptyState>
-        ) : (
-          <div className={tasks.loading ? 'stale' : ''}>
-            <TaskTable tasks={rows} detailBase="/dashboard/usage" />
-          </div>
-        )}
-        <Pager page={pager.page} hasMore={!!tasks.data?.has_more} onPrev={pager.prev} onNext={() => rows.length && pager.next(rows[rows.length - 1]!.id)} />
+        <Loaded
+          state={tasks}
+          empty={
+            rows.length === 0 && (
+              <EmptyState title={t('tasks_empty_title')} action={<ButtonLink to="/dashboard/playground">{t('check2_action')}</ButtonLink>} icon={<Icon name="usage" size={24} />}>
+                {t('tasks_empty_body')}
+              </EmptyState>
+            )
+          }
+        >
+          {() => (
+            <div className={tasks.loading ? 'stale' : ''}>
+              <TaskTable tasks={rows} detailBase="/dashboard/usage" />
+            </div>
+          )}
+        </Loaded>
+        <ListPager pager={pager} list={tasks.data} />
       </Card>
     </>
   );

@@ -1,5 +1,5 @@
 import { ModelCard, typeLabel } from '../../components/model-card';
-import { EmptyState, ErrorMessage, Loading, PageHeader } from '../../components/ui';
+import { EmptyState, FilterSelect, Loaded, PageHeader } from '../../components/ui';
 import { useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { useModels } from '../../models';
@@ -20,49 +20,32 @@ export function Catalog() {
     <div className="container page">
       <PageHeader title={t('catalog_title')} lead={t('catalog_lead')} />
       <div className="filters" role="group" aria-label="Filters">
-        <div className="field inline">
-          <label htmlFor="f-type">{t('filter_type')}</label>
-          <select id="f-type" value={type} onChange={(e) => setQuery({ type: e.target.value })}>
-            <option value="">{t('all')}</option>
-            {types.map((x) => (
-              <option key={x} value={x}>
-                {typeLabel(x, t)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field inline">
-          <label htmlFor="f-provider">{t('filter_provider')}</label>
-          <select id="f-provider" value={provider} onChange={(e) => setQuery({ provider: e.target.value })}>
-            <option value="">{t('all')}</option>
-            {providers.map((x) => (
-              <option key={x} value={x}>
-                {x}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="f-type" label={t('filter_type')} value={type} options={types} optionLabel={(x) => typeLabel(x, t)} onChange={(v) => setQuery({ type: v })} />
+        <FilterSelect id="f-provider" label={t('filter_provider')} value={provider} options={providers} onChange={(v) => setQuery({ provider: v })} />
       </div>
-      {models.error ? (
-        <ErrorMessage error={models.error} onRetry={models.reload} />
-      ) : !models.data ? (
-        <Loading />
-      ) : shown.length === 0 ? (
-        <EmptyState
-          title={t('catalog_empty')}
-          action={
-            <button type="button" className="btn" onClick={() => setQuery({ type: null, provider: null })}>
-              {t('catalog_clear')}
-            </button>
-          }
-        />
-      ) : (
-        <div className="grid-cards">
-          {shown.map((m) => (
-            <ModelCard key={m.id} model={m} />
-          ))}
-        </div>
-      )}
+      <Loaded
+        state={models}
+        empty={
+          shown.length === 0 && (
+            <EmptyState
+              title={t('catalog_empty')}
+              action={
+                <button type="button" className="btn" onClick={() => setQuery({ type: null, provider: null })}>
+                  {t('catalog_clear')}
+                </button>
+              }
+            />
+          )
+        }
+      >
+        {() => (
+          <div className="grid-cards">
+            {shown.map((m) => (
+              <ModelCard key={m.id} model={m} />
+            ))}
+          </div>
+        )}
+      </Loaded>
     </div>
   );
 }

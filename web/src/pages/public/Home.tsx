@@ -1,5 +1,5 @@
 import { ModelCard } from '../../components/model-card';
-import { ButtonLink, ErrorMessage, Loading } from '../../components/ui';
+import { ButtonLink, Loaded } from '../../components/ui';
 import { curlFor } from '../../format';
 import { useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
@@ -67,17 +67,15 @@ export function Home() {
             {t('home_all_models')} →
           </ButtonLink>
         </div>
-        {models.error ? (
-          <ErrorMessage error={models.error} onRetry={models.reload} />
-        ) : !models.data ? (
-          <Loading />
-        ) : (
-          <div className="grid-cards">
-            {models.data.slice(0, 6).map((m) => (
-              <ModelCard key={m.id} model={m} />
-            ))}
-          </div>
-        )}
+        <Loaded state={models}>
+          {(data) => (
+            <div className="grid-cards">
+              {data.slice(0, 6).map((m) => (
+                <ModelCard key={m.id} model={m} />
+              ))}
+            </div>
+          )}
+        </Loaded>
       </section>
     </>
   );

@@ -1,6 +1,6 @@
 // One model's API page: every fact comes from GET /api/v1/models/:id (the catalog).
 import { ModelCard, typeLabel, unitLabel } from '../../components/model-card';
-import { Alert, Badge, ButtonLink, CodeBlock, EmptyState, ErrorMessage, Loading } from '../../components/ui';
+import { Alert, Badge, ButtonLink, CodeBlock, DataTable, EmptyState, ErrorMessage, Loading } from '../../components/ui';
 import { ApiError, publicApi } from '../../api';
 import { curlFor, fmtUsd } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
@@ -144,47 +144,38 @@ function ModelDoc({ model }: { model: Model }) {
 
           <section id="parameters" className="doc-section">
             <h2>{t('params_title')}</h2>
-            <div className="table-wrap">
-              <table className="table params" data-testid="params">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('param_name')}</th>
-                    <th scope="col">{t('param_type')}</th>
-                    <th scope="col">{t('param_values')}</th>
-                    <th scope="col">{t('param_default')}</th>
-                    <th scope="col">{t('param_required')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {model.parameters.map((p) => (
-                    <tr key={p.name} data-param={p.name}>
-                      <td>
-                        <code className="param-name">{p.name}</code>
-                        <div className="muted small">{paramDescription(p, lang)}</div>
-                      </td>
-                      <td>
-                        <code className="muted">{p.type}</code>
-                      </td>
-                      <td>
-                        {p.values ? (
-                          <span className="chips">
-                            {p.values.map((v) => (
-                              <code key={v} className="chip">
-                                {v}
-                              </code>
-                            ))}
-                          </span>
-                        ) : (
-                          <span className="muted">—</span>
-                        )}
-                      </td>
-                      <td data-testid={`default-${p.name}`} className="nowrap">{p.default !== undefined ? <code>{p.default}</code> : <span className="muted">—</span>}</td>
-                      <td>{p.required ? <Badge tone="red">{t('required')}</Badge> : <Badge>{t('optional_cap')}</Badge>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              className="params"
+              testId="params"
+              columns={[{ label: t('param_name') }, { label: t('param_type') }, { label: t('param_values') }, { label: t('param_default') }, { label: t('param_required') }]}
+            >
+              {model.parameters.map((p) => (
+                <tr key={p.name} data-param={p.name}>
+                  <td>
+                    <code className="param-name">{p.name}</code>
+                    <div className="muted small">{paramDescription(p, lang)}</div>
+                  </td>
+                  <td>
+                    <code className="muted">{p.type}</code>
+                  </td>
+                  <td>
+                    {p.values ? (
+                      <span className="chips">
+                        {p.values.map((v) => (
+                          <code key={v} className="chip">
+                            {v}
+                          </code>
+                        ))}
+                      </span>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                  <td data-testid={`default-${p.name}`} className="nowrap">{p.default !== undefined ? <code>{p.default}</code> : <span className="muted">—</span>}</td>
+                  <td>{p.required ? <Badge tone="red">{t('required')}</Badge> : <Badge>{t('optional_cap')}</Badge>}</td>
+                </tr>
+              ))}
+            </DataTable>
           </section>
 
           <section id="example" className="doc-section">

@@ -1,5 +1,5 @@
 import { typeLabel, unitLabel } from '../../components/model-card';
-import { Alert, Card, ErrorMessage, Loading, PageHeader } from '../../components/ui';
+import { Alert, Card, DataTable, Loaded, PageHeader } from '../../components/ui';
 import { dashboardApi } from '../../api';
 import { fmtUsd } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
@@ -16,49 +16,39 @@ export function Pricing() {
     <div className="container page">
       <PageHeader title={t('pricing_title')} lead={t('pricing_lead')} />
       <Card>
-        {models.error ? (
-          <ErrorMessage error={models.error} onRetry={models.reload} />
-        ) : !models.data ? (
-          <Loading />
-        ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="pricing-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('pricing_model')}</th>
-                  <th scope="col">{t('pricing_provider')}</th>
-                  <th scope="col">{t('pricing_type')}</th>
-                  <th scope="col" className="num">
-                    {t('pricing_credits')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('pricing_usd')}
-                  </th>
-                  <th scope="col">{t('pricing_billing')}</th>
+        <Loaded state={models}>
+          {(data) => (
+            <DataTable
+              testId="pricing-table"
+              columns={[
+                { label: t('pricing_model') },
+                { label: t('pricing_provider') },
+                { label: t('pricing_type') },
+                { label: t('pricing_credits'), num: true },
+                { label: t('pricing_usd'), num: true },
+                { label: t('pricing_billing') },
+              ]}
+            >
+              {data.map((m) => (
+                <tr key={m.id}>
+                  <td>
+                    <Link to={`/models/${m.id}`}>{localize(m, lang).name}</Link>
+                    <div>
+                      <code className="small">{m.id}</code>
+                    </div>
+                  </td>
+                  <td>{m.provider}</td>
+                  <td>{typeLabel(m.output_type, t)}</td>
+                  <td className="num">
+                    <strong>{m.price.credits}</strong> <span className="muted small">/ {unitLabel(m.price.unit, t)}</span>
+                  </td>
+                  <td className="num">{fmtUsd(m.price.usd)}</td>
+                  <td>{t('price_billing_value')}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {models.data.map((m) => (
-                  <tr key={m.id}>
-                    <td>
-                      <Link to={`/models/${m.id}`}>{localize(m, lang).name}</Link>
-                      <div>
-                        <code className="small">{m.id}</code>
-                      </div>
-                    </td>
-                    <td>{m.provider}</td>
-                    <td>{typeLabel(m.output_type, t)}</td>
-                    <td className="num">
-                      <strong>{m.price.credits}</strong> <span className="muted small">/ {unitLabel(m.price.unit, t)}</span>
-                    </td>
-                    <td className="num">{fmtUsd(m.price.usd)}</td>
-                    <td>{t('price_billing_value')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              ))}
+            </DataTable>
+          )}
+        </Loaded>
       </Card>
       {billing.data !== undefined && (
         <Card title={t('pricing_packs')}>
