@@ -1,13 +1,9 @@
-// Shapes the server answers with (see docs/dashboard-api.md and src/services/model-view.ts).
+// Shapes the server answers with (see docs/dashboard-api.md). Where the server has the type,
+// it is imported from there (type-only: nothing of the server reaches the bundle).
+import type { LedgerEntriesTable } from '../../src/db/schema.js';
+import type { ParameterView } from '../../src/services/model-view.js';
 
-export interface ParameterView {
-  name: string;
-  type: 'string' | 'integer';
-  required: boolean;
-  default?: string;
-  values?: string[];
-  description: string;
-}
+export type { ParameterView };
 
 export interface ModelTexts {
   name?: string;
@@ -68,18 +64,9 @@ export interface ApiKey {
   allowed_models: string[] | null;
 }
 
-export type LedgerKind = 'grant' | 'topup' | 'redeem' | 'hold' | 'capture' | 'release' | 'adjustment';
+export type LedgerKind = LedgerEntriesTable['kind'];
 
-export interface LedgerEntry {
-  id: string;
-  kind: LedgerKind;
-  amount: number;
-  reserved_delta: number;
-  balance_after: number;
-  task_id: string | null;
-  note: string | null;
-  created_at: string;
-}
+export type LedgerEntry = Omit<LedgerEntriesTable, 'user_id'>;
 
 export interface Order {
   id: string;
