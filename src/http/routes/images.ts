@@ -30,12 +30,13 @@ async function waitForResult(platform: Platform, task: TaskRow, seconds: number)
 export function imageRoutes(app: FastifyInstance, { platform, limiter, idempotency }: HttpDeps): void {
   app.post('/api/v1/images/generations', async (req, reply) => {
     const { user, key } = await authenticateApiKey(req, platform, limiter);
+    // Keys are scoped to the mode, as at Stripe: a test request never replays a live answer.
     const idemKey = req.headers['idempotency-key'];
-    if (typeof idemKey === 'string' && idemKey) {
-      const saved = await idempotency.begin(user.id, `${key.livemode ? 'live' : 'test'}:${idemKey}`, req.body);
+    const scopedKey = typeof idemKey === 'string' && idemKey ? `${key.livemode ? 'live' : 'test'}:${idemKey}` : undefined;
+    if (scopedKey) {
+      const saved = await idempotency.begin(user.id, scopedKey, req.body);
       if (saved) return reply.status(saved.status).header('idempotent-replayed', 'true').send(saved.body);
     }
-    const scopedKey = typeof idemKey === 'string' && idemKey ? `${key.livemode ? 'live' : 'test'}:${idemKey}` : undefined;
     try {
       const input = parseImageRequest(req.body, platform.catalog);
       let task = await platform.tasks.create({ user, key, input, requestId: req.id });
