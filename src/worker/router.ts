@@ -2,8 +2,9 @@
 // skipping nodes without credentials and nodes whose circuit breaker is open. After the
 // cool-down an open breaker lets one probe through (half-open); its result closes or reopens it.
 import type { Catalog, ResolvedNode } from '../services/catalog.js';
+import type { BreakerState, NodeHealth } from './node-health.js';
 
-export type BreakerState = 'closed' | 'open' | 'half_open';
+export type { BreakerState, NodeHealth };
 
 interface Health {
   consecutiveFailures: number;
@@ -13,21 +14,6 @@ interface Health {
   succeeded: number;
   failed: number;
   lastError: string | null;
-}
-
-export interface NodeHealth {
-  id: string;
-  provider: string;
-  models: string[];
-  configured: boolean;
-  missing: string[];
-  state: BreakerState;
-  consecutive_failures: number;
-  in_flight: number;
-  concurrency: number;
-  succeeded: number;
-  failed: number;
-  last_error: string | null;
 }
 
 export class NodeRouter {

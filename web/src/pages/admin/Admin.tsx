@@ -8,6 +8,7 @@ import { type MessageKey, useI18n } from '../../i18n';
 import { Link, useLocation } from '../../router';
 import type { Model, Task } from '../../types';
 import { TaskFilters, TaskTable } from '../dashboard/Usage';
+import type { NodeHealth } from '../../../../src/worker/node-health.js';
 
 interface AdminUser {
   id: string;
@@ -28,21 +29,7 @@ interface Code {
   redeemed_at?: string | null;
 }
 type AdminModel = Model & { price: Model['price'] | number };
-interface NodeRow {
-  id: string;
-  provider: string;
-  models: string[];
-  configured: boolean;
-  missing: string[];
-  state: string;
-  consecutive_failures: number;
-  in_flight: number;
-  concurrency: number;
-  succeeded: number;
-  failed: number;
-  last_error: string | null;
-  queue_depth?: number;
-}
+type NodeRow = NodeHealth & { queue_depth?: number };
 
 const TABS: [string, MessageKey][] = [
   ['users', 'admin_users'],
