@@ -4,8 +4,9 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadSettings } from '../src/config/settings.js';
 import { buildServer } from '../src/http/server.js';
+import { MICRO, fromCredits } from '../src/lib/credits.js';
 import { createPlatform, type Platform } from '../src/platform.js';
-import { renderPoster } from '../src/providers/local/render-poster.js';
+import { renderPoster } from '../src/providers/local/poster/index.js';
 import { createPostgresDatabase, dbTargets, dropCreatedDatabases, tempDir } from '../test/helpers/databases.js';
 
 const quiet = pino({ level: 'silent' });
@@ -26,11 +27,11 @@ async function timed(label: string, count: number, fn: (i: number) => Promise<un
 
 async function ledgerRate(platform: Platform, label: string): Promise<number> {
   const user = await platform.users.create({ email: `bench-${Date.now()}-${Math.random()}@example.com` });
-  await platform.ledger.credit(user.id, 1_000_000, 'grant');
-  // One hold + one capture per task, each in its own transaction, 4 callers at once.
-  return timed(`${label}: hold+capture transaction pairs`, 2000, async (i) => {
-    await platform.db.transaction().execute((trx) => platform.ledger.hold(trx, user.id, 1, `task_b${i}`));
-    await platform.db.transaction().execute((trx) => platform.ledger.capture(trx, user.id, 1, `task_b${i}`));
+  await platform.ledger.credit(user.id, fromCredits(1_000_000), 'grant');
+  // One hold + one settle (captured in full) per task, each in its own transaction, 4 callers at once.
+  return timed(`${label}: hold+settle transaction pairs`, 2000, async (i) => {
+    await platform.db.transaction().execute((trx) => platform.ledger.hold(trx, { userId: user.id, amount: MICRO, taskId: `task_b${i}` }));
+    await platform.db.transaction().execute((trx) => platform.ledger.settle(trx, { userId: user.id, taskId: `task_b${i}`, held: MICRO, captured: MICRO }));
   }, 4);
 }
 
@@ -53,7 +54,7 @@ async function main() {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const user = await platform.users.create({ email: 'http-bench@example.com' });
-  await platform.ledger.credit(user.id, 1_000_000, 'grant');
+  await platform.ledger.credit(user.id, fromCredits(1_000_000), 'grant');
   const { key } = await platform.keys.create(user.id, {});
   const health = await timed('HTTP GET /healthz (16 connections)', 4000, () => fetch(`${base}/healthz`).then((r) => r.arrayBuffer()), 16);
   const body = JSON.stringify({ model: 'aio-poster', prompt: 'bench', size: '1:1' });

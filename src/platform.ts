@@ -2,11 +2,12 @@
 // this process runs workers) the task runner. The HTTP server, the CLI and the tests all
 // start from here, so there is one wiring.
 import path from 'node:path';
-import pino from 'pino';
 import { loadCatalogFile } from './config/load-catalog.js';
 import type { Settings } from './config/settings.js';
 import { openDatabase, type Db, type DbKind } from './db/database.js';
-import { providerIds, providerNeedsCredentials } from './providers/registry.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { checkModelAgainstModality } from './modalities/check-model.js';
+import { providerIds, providerNeedsCredentials, providerOperations } from './providers/registry.js';
 import { PlatformMetrics } from './observability/metrics.js';
 import { BullMqQueue } from './queue/bullmq.js';
 import { InProcessQueue } from './queue/in-process.js';
@@ -14,15 +15,17 @@ import type { TaskQueue } from './queue/types.js';
 import { ApiKeyService } from './services/api-keys.js';
 import { Catalog } from './services/catalog.js';
 import { LedgerService } from './services/ledger.js';
+import { IdempotencyService } from './services/idempotency.js';
 import { ModelOverrideService } from './services/model-overrides.js';
-import { TaskService } from './services/tasks.js';
+import { TaskEvents } from './services/task-events.js';
+import { TaskService, type TaskRow } from './services/tasks.js';
 import { UserService } from './services/users.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
 import { S3Storage } from './storage/s3.js';
 import type { Storage } from './storage/types.js';
 import { Dispatcher } from './worker/dispatcher.js';
 import { NodeRouter } from './worker/router.js';
-import { LOCAL_NODE, type Logger } from './worker/shared.js';
+import { LOCAL_NODE } from './worker/shared.js';
 import { TaskRunner } from './worker/task-runner.js';
 
 export interface Platform {
@@ -34,6 +37,9 @@ export interface Platform {
   keys: ApiKeyService;
   ledger: LedgerService;
   tasks: TaskService;
+  idempotency: IdempotencyService;
+  /** The task once it has ended, or as it is after `seconds` (answers at once when it ends in this process). */
+  waitForTask(task: TaskRow, seconds: number): Promise<TaskRow>;
   storage: Storage;
   queue: TaskQueue;
   router: NodeRouter;
@@ -54,13 +60,10 @@ export interface PlatformOptions {
   logger?: Logger;
 }
 
-export function createLogger(settings: Settings): Logger {
-  return pino({ level: settings.logLevel, redact: ['req.headers.authorization', 'credentials', '*.apiKey'] });
-}
-
 export async function createPlatform(settings: Settings, opts: PlatformOptions = {}): Promise<Platform> {
-  const log = opts.logger ?? createLogger(settings);
-  const catalog = new Catalog(loadCatalogFile(settings.catalogFile, providerIds), settings.env, providerNeedsCredentials);
+  const log = opts.logger ?? createLogger(settings.logLevel);
+  const catalogFile = loadCatalogFile(settings.catalogFile, { providers: providerIds, operationsOf: providerOperations, checkModel: checkModelAgainstModality });
+  const catalog = new Catalog(catalogFile, settings.env, providerNeedsCredentials);
   const { db, kind, close: closeDb } = await openDatabase(settings.databaseUrl);
   const ledger = new LedgerService(db);
   // Overrides from the dashboard apply before anything is served, and are re-read periodically
@@ -69,10 +72,11 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   await overrides.load();
   const overridesRefresh = setInterval(
     () => void overrides.load().catch((err) => log.warn({ err }, 'reloading model overrides failed')),
-    Math.max(50, Number(settings.env.AIO_OVERRIDES_REFRESH_MS) || 30_000),
+    settings.overridesRefreshMs,
   );
   overridesRefresh.unref();
-  const tasks = new TaskService(db, ledger, catalog);
+  const events = new TaskEvents();
+  const tasks = new TaskService(db, ledger, events);
   const storage: Storage = settings.s3 ? new S3Storage(settings.s3) : new LocalDiskStorage(path.join(settings.dataDir, 'files'));
   const queue: TaskQueue = settings.redisUrl ? new BullMqQueue(settings.redisUrl, { prefix: settings.queuePrefix, lockMs: settings.leaseMs }) : new InProcessQueue();
   const metrics = new PlatformMetrics(queue);
@@ -106,6 +110,8 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
     keys: new ApiKeyService(db),
     ledger,
     tasks,
+    idempotency: new IdempotencyService(db),
+    waitForTask: (task, seconds) => events.waitFor(tasks, task, seconds),
     storage,
     queue,
     router,

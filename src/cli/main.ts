@@ -4,8 +4,10 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadSettings } from '../config/settings.js';
 import { AppError } from '../lib/app-error.js';
+import { parseCredits, toCredits } from '../lib/credits.js';
 import { createPlatform, type Platform } from '../platform.js';
 import { publicKey } from '../services/api-keys.js';
+import { publicEntry } from '../services/ledger.js';
 import { serve } from './serve.js';
 
 const USAGE = `Usage: aio <command> [options]
@@ -19,7 +21,7 @@ Users, keys and credits (add --json for one JSON object on stdout)
   aio keys create --user E [--name N] [--test]
   aio keys list --user E
   aio keys revoke KEY_ID
-  aio credits grant --user E --amount N [--note T]
+  aio credits grant --user E --amount N [--note T]   N in credits, e.g. 1.5 (negative takes away)
   aio credits show --user E
 `;
 
@@ -73,15 +75,19 @@ async function manage(platform: Platform, words: string[], v: Values): Promise<{
     }
     case 'credits grant': {
       const user = await platform.users.requireByEmail(need(v.user, 'user'));
-      const amount = Number(need(v.amount, 'amount'));
-      const entry = await platform.ledger.credit(user.id, amount, 'grant', v.note ?? null);
-      return { json: { user: user.email, granted: amount, balance: entry.balance_after, entry_id: entry.id }, text: `granted ${amount} credits to ${user.email}; balance ${entry.balance_after}` };
+      const micro = parseCredits(need(v.amount, 'amount'));
+      if (micro === undefined || micro === 0)
+        throw new AppError(400, 'invalid_amount', `--amount must be a non-zero number of credits with at most 6 decimals, not '${v.amount}'.`, { param: 'amount' });
+      const entry = await platform.ledger.credit(user.id, micro, micro > 0 ? 'grant' : 'adjustment', v.note ?? null);
+      const [granted, balance] = [toCredits(micro), toCredits(entry.balance_after)];
+      return { json: { user: user.email, granted, balance, entry_id: entry.id }, text: `granted ${granted} credits to ${user.email}; balance ${balance}` };
     }
     case 'credits show': {
       const user = await platform.users.requireByEmail(need(v.user, 'user'));
-      const { balance, reserved } = await platform.ledger.balances(user.id);
-      const entries = await platform.ledger.list(user.id, { limit: 10 });
-      const lines = entries.map((e) => `${e.created_at}  ${e.kind.padEnd(8)} ${String(e.amount).padStart(7)}  -> ${e.balance_after}  ${e.task_id ?? e.note ?? ''}`);
+      const micro = await platform.ledger.balances(user.id);
+      const [balance, reserved] = [toCredits(micro.balance), toCredits(micro.reserved)];
+      const entries = (await platform.ledger.list(user.id, { limit: 10 })).map(publicEntry);
+      const lines = entries.map((e) => `${e.created_at}  ${e.kind.padEnd(10)} ${String(e.amount).padStart(14)}  -> ${e.balance_after}  ${e.task_id ?? e.note ?? ''}`);
       return { json: { user: user.email, balance, reserved, recent: entries }, text: `${user.email}: ${balance} credits available, ${reserved} reserved\n${lines.join('\n')}` };
     }
   }

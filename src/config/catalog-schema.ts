@@ -15,25 +15,16 @@ const Translation = Type.Object(
   { additionalProperties: false },
 );
 
-const ModelParams = Type.Object(
+/**
+ * What a model costs: `credits` per `unit` (decimals allowed, kept as micro-credits inside), and
+ * optional named `rates` per unit that a request can select (e.g. `audio` for video with sound).
+ * Which units a model may use is its modality's business, checked at start.
+ */
+const Price = Type.Object(
   {
-    size: Type.Object(
-      {
-        default: Text,
-        values: Type.Record(Type.String(), Type.Tuple([Type.Integer({ minimum: 16 }), Type.Integer({ minimum: 16 })])),
-      },
-      { additionalProperties: false },
-    ),
-    rendering_speed: Type.Object(
-      { default: Text, values: Type.Array(Type.Union([Type.Literal('TURBO'), Type.Literal('BALANCED'), Type.Literal('QUALITY')]), { minItems: 1 }) },
-      { additionalProperties: false },
-    ),
-    output_format: Type.Object(
-      { default: Text, values: Type.Array(Type.Union([Type.Literal('png'), Type.Literal('jpeg'), Type.Literal('webp')]), { minItems: 1 }) },
-      { additionalProperties: false },
-    ),
-    seed: Type.Boolean(),
-    negative_prompt: Type.Boolean(),
+    unit: Type.Union([Type.Literal('image'), Type.Literal('second'), Type.Literal('1k_characters'), Type.Literal('run'), Type.Literal('megapixel')]),
+    credits: Type.Number({ minimum: 0, maximum: 1_000_000 }),
+    rates: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z0-9_]+$' }), Type.Number({ minimum: 0, maximum: 1_000_000 }))),
   },
   { additionalProperties: false },
 );
@@ -46,15 +37,16 @@ export const ModelSchema = Type.Object(
     type: Type.Union([Type.Literal('image'), Type.Literal('video'), Type.Literal('audio'), Type.Literal('tool')]),
     upstream_model: Text,
     input_types: Type.Array(Text, { minItems: 1 }),
-    price_credits: Type.Integer({ minimum: 0 }),
+    price: Price,
     enabled: Type.Boolean(),
     pitch: Text,
     description: Text,
-    params: ModelParams,
+    /** The modality's own parameter block, checked against that modality's schema at start. */
+    params: Type.Record(Type.String(), Type.Unknown()),
     capabilities: Type.Array(Text),
     use_cases: Type.Array(Text),
     faq: Faq,
-    example_prompt: Text,
+    example_prompt: Type.Optional(Text),
     i18n: Type.Optional(Type.Record(Type.String(), Translation)),
   },
   { additionalProperties: false },
@@ -107,6 +99,7 @@ export const CatalogSchema = Type.Object(
 );
 
 export type ModelConfig = Static<typeof ModelSchema>;
+export type PriceConfig = Static<typeof Price>;
 export type NodeConfig = Static<typeof NodeSchema>;
 export type ProviderConfig = Static<typeof ProviderConfigSchema>;
 export type CatalogFile = Static<typeof CatalogSchema>;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Value from 'typebox/value';
-import { CatalogSchema, type CatalogFile } from './catalog-schema.js';
+import { CatalogSchema, type CatalogFile, type ModelConfig } from './catalog-schema.js';
 
 export class ConfigError extends Error {
   constructor(file: string, problems: string[]) {
@@ -9,8 +9,17 @@ export class ConfigError extends Error {
   }
 }
 
+/** What the catalog check needs to know of the code: the providers and the modalities. */
+export interface CatalogRules {
+  providers: readonly string[];
+  /** The operations a provider offers (e.g. `image`, `video`). */
+  operationsOf(provider: string): readonly string[];
+  /** Problems of a model's type-specific parts (params, price unit), and the operation it needs. */
+  checkModel(model: ModelConfig): { problems: string[]; operation?: string };
+}
+
 /** Reads and validates the catalog file; every problem is reported at once, with its path. */
-export function loadCatalogFile(file: string, knownProviders: readonly string[]): CatalogFile {
+export function loadCatalogFile(file: string, rules: CatalogRules): CatalogFile {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -23,33 +32,23 @@ export function loadCatalogFile(file: string, knownProviders: readonly string[])
       .map((e) => `${e.instancePath || '/'}: ${e.message}`);
     throw new ConfigError(file, problems);
   }
-  const problems = crossCheck(raw, knownProviders);
+  const problems = crossCheck(raw, rules);
   if (problems.length) throw new ConfigError(file, problems);
   return raw;
 }
 
-function crossCheck(catalog: CatalogFile, knownProviders: readonly string[]): string[] {
+function crossCheck(catalog: CatalogFile, rules: CatalogRules): string[] {
+  const knownProviders = rules.providers;
   const problems: string[] = [];
   const modelIds = new Set<string>();
+  const operations = new Map<string, string | undefined>();
   catalog.models.forEach((m, i) => {
     const at = `/models/${i} (${m.id})`;
     if (modelIds.has(m.id)) problems.push(`${at}: duplicate model id`);
     modelIds.add(m.id);
-    const { size, rendering_speed, output_format } = m.params;
-    if (!(size.default in size.values)) problems.push(`${at}/params/size: default '${size.default}' is not one of its values`);
-    if (!rendering_speed.values.includes(rendering_speed.default as never))
-      problems.push(`${at}/params/rendering_speed: default '${rendering_speed.default}' is not one of its values`);
-    if (!output_format.values.includes(output_format.default as never))
-      problems.push(`${at}/params/output_format: default '${output_format.default}' is not one of its values`);
-    for (const [ratio, [w, h]] of Object.entries(size.values)) {
-      const match = /^(\d+):(\d+)$/.exec(ratio);
-      if (!match) {
-        problems.push(`${at}/params/size: '${ratio}' is not a W:H ratio`);
-        continue;
-      }
-      const want = Number(match[1]) / Number(match[2]);
-      if (Math.abs(w / h - want) / want > 0.01) problems.push(`${at}/params/size: ${w}x${h} is not ${ratio} (within 1%)`);
-    }
+    const checked = rules.checkModel(m);
+    for (const problem of checked.problems) problems.push(`${at}: ${problem}`);
+    operations.set(m.id, checked.operation);
   });
   const nodeIds = new Set<string>();
   catalog.nodes.forEach((n, i) => {
@@ -58,7 +57,15 @@ function crossCheck(catalog: CatalogFile, knownProviders: readonly string[]): st
     nodeIds.add(n.id);
     if (!knownProviders.includes(n.provider)) problems.push(`${at}: unknown provider '${n.provider}' (known: ${knownProviders.join(', ')})`);
     if (!(n.provider in catalog.providers)) problems.push(`${at}: provider '${n.provider}' has no entry under "providers"`);
-    for (const model of n.models) if (!modelIds.has(model)) problems.push(`${at}: serves unknown model '${model}'`);
+    for (const model of n.models) {
+      if (!modelIds.has(model)) {
+        problems.push(`${at}: serves unknown model '${model}'`);
+        continue;
+      }
+      const operation = operations.get(model);
+      if (knownProviders.includes(n.provider) && operation && !rules.operationsOf(n.provider).includes(operation))
+        problems.push(`${at}: provider '${n.provider}' has no '${operation}' operation, which '${model}' needs (it has: ${rules.operationsOf(n.provider).join(', ') || 'none'})`);
+    }
   });
   for (const name of Object.keys(catalog.providers))
     if (!knownProviders.includes(name)) problems.push(`/providers/${name}: unknown provider (known: ${knownProviders.join(', ')})`);

@@ -25,6 +25,14 @@ export interface Settings {
   leaseMs: number;
   /** How often distributed workers sweep for tasks that lost their job or their worker. */
   sweepMs: number;
+  /** Behind a reverse proxy: trust X-Forwarded-* for client addresses and https. */
+  trustProxy: boolean;
+  /** How often gateways reload the admin's model overrides. */
+  overridesRefreshMs: number;
+  /** Whether tools may fetch input images from private, loopback and link-local addresses. */
+  allowPrivateUrls: boolean;
+  /** Largest input file (image URL, upload) a task may use. */
+  maxInputBytes: number;
   /** Set when generated files go to an S3-compatible bucket instead of AIO_DATA_DIR/files. */
   s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string };
   env: NodeJS.ProcessEnv;
@@ -71,6 +79,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     bodyLimitBytes: int(env, 'AIO_BODY_LIMIT_BYTES', 64 * 1024),
     leaseMs: Math.max(1000, int(env, 'AIO_LEASE_MS', 30_000)),
     sweepMs: Math.max(500, int(env, 'AIO_SWEEP_MS', 10_000)),
+    trustProxy: env.AIO_TRUST_PROXY === '1',
+    overridesRefreshMs: Math.max(50, int(env, 'AIO_OVERRIDES_REFRESH_MS', 30_000)),
+    allowPrivateUrls: env.AIO_ALLOW_PRIVATE_URLS === '1',
+    maxInputBytes: int(env, 'AIO_MAX_INPUT_BYTES', 20 * 1024 * 1024),
     s3: s3Settings(env),
     env,
   };

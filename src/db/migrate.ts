@@ -1,21 +1,28 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_dashboard.js';
+import * as m003 from './migrations/003_micro_credits.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_dashboard': m002,
+  '003_micro_credits': m003,
 };
 
 /** Brings the schema up to date; safe to call from several processes at start. */
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  return migrateTo(db);
+}
+
+/** Brings the schema up to the migration named `name` (default: the latest); tests use this to build an old schema. */
+export async function migrateTo(db: Kysely<any>, name?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'aio_migrations',
     migrationLockTableName: 'aio_migrations_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = name ? await migrator.migrateTo(name) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? error}`);

@@ -1,5 +1,6 @@
 // Row types as stored. Booleans are 0/1 integers and times ISO-8601 text, so the same
-// queries run unchanged on SQLite and PostgreSQL.
+// queries run unchanged on SQLite and PostgreSQL. Money is integer micro-credits (1 credit =
+// 1,000,000; src/lib/credits.ts), bigint on PostgreSQL.
 
 export interface UsersTable {
   id: string;
@@ -7,9 +8,9 @@ export interface UsersTable {
   password_hash: string | null;
   is_admin: number;
   disabled: number;
-  /** Spendable credits. */
+  /** Spendable credits, in micro-credits. */
   balance: number;
-  /** Credits held by tasks that have not finished. */
+  /** Micro-credits held by tasks that have not finished. */
   reserved: number;
   created_at: string;
 }
@@ -29,9 +30,13 @@ export interface ApiKeysTable {
   last_used_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
-  /** Most credits this key may spend in all; null = no limit. */
+  /** Most this key may spend in all, in micro-credits; null = no limit. */
   credit_limit: number | null;
-  /** Credits spent (captured) through this key. */
+  /**
+   * Micro-credits spent through this key: captured plus currently held (a hold counts at once, so
+   * the limit cannot be overrun by tasks in flight; the unused part of a hold is given back when
+   * the task settles). Written only by the ledger (hold/settle), for every key.
+   */
   spent: number;
   /** JSON array of model ids, or null for all. */
   allowed_models: string | null;
@@ -47,7 +52,13 @@ export interface TasksTable {
   input: string;
   output: string | null;
   error: string | null;
-  cost_credits: number;
+  /** Micro-credits held when the task was submitted (its most it can cost). */
+  hold_micro: number;
+  /** Micro-credits captured when it settled (0..hold_micro); the rest went back. */
+  charged_micro: number;
+  /** JSON snapshot of the unit price the task was priced with; null for old tasks. */
+  price: string | null;
+  /** 1 once the task was charged (captured), else 0. */
   charged: number;
   livemode: number;
   node: string | null;
@@ -58,6 +69,10 @@ export interface TasksTable {
   finished_at: string | null;
   /** Set while running; a task whose lease passed was left by a dead worker. */
   lease_until: string | null;
+  /** 0..100 while running, where the provider reports it; else null. */
+  progress: number | null;
+  /** When the client asked to cancel a running task; the worker acts on it. */
+  cancel_requested_at: string | null;
 }
 
 export type LedgerKind = 'grant' | 'topup' | 'hold' | 'capture' | 'release' | 'adjustment' | 'redeem';
@@ -66,12 +81,15 @@ export interface LedgerEntriesTable {
   id: string;
   user_id: string;
   kind: LedgerKind;
-  /** Change to `users.balance`. */
+  /** Change to `users.balance`, in micro-credits. */
   amount: number;
-  /** Change to `users.reserved`. */
+  /** Change to `users.reserved`, in micro-credits. */
   reserved_delta: number;
+  /** `users.balance` after this movement, in micro-credits. */
   balance_after: number;
   task_id: string | null;
+  /** The key whose spend a hold/capture/release counts toward; null for other movements. */
+  api_key_id: string | null;
   note: string | null;
   created_at: string;
 }
@@ -105,7 +123,8 @@ export interface RedemptionCodesTable {
   id: string;
   /** `AIO-XXXX-XXXX-XXXX`, upper case. */
   code: string;
-  credits: number;
+  /** What the code is worth, in micro-credits. */
+  credits_micro: number;
   note: string | null;
   created_by: string | null;
   created_at: string;
@@ -119,7 +138,8 @@ export interface OrdersTable {
   id: string;
   user_id: string;
   pack_id: string;
-  credits: number;
+  /** Credits bought, in micro-credits. */
+  credits_micro: number;
   /** Price in US cents. */
   amount_cents: number;
   currency: string;
@@ -142,8 +162,8 @@ export interface ModelOverridesTable {
   model_id: string;
   /** 0/1, or null to keep the catalog file's value. */
   enabled: number | null;
-  /** Null keeps the catalog file's price. */
-  price_credits: number | null;
+  /** Price per unit (image, second, ...) in micro-credits; null keeps the catalog file's price. */
+  unit_price_micro: number | null;
   updated_at: string;
   updated_by: string | null;
 }

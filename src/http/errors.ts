@@ -2,6 +2,7 @@
 // {"error":{"code","message","param"?,"type"}}. Input problems are 4xx, never 500.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError } from '../lib/app-error.js';
+import { fromValidation } from './validation-errors.js';
 
 function fromFastify(err: FastifyError): AppError | undefined {
   switch (err.code) {
@@ -12,10 +13,8 @@ function fromFastify(err: FastifyError): AppError | undefined {
       return new AppError(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError(400, 'invalid_json', 'The body is empty; send a JSON object.');
-    case 'FST_ERR_VALIDATION': {
-      const param = (err.validation?.[0]?.instancePath ?? '').replace(/^\//, '') || undefined;
-      return new AppError(400, 'invalid_parameter', err.message, { param });
-    }
+    case 'FST_ERR_VALIDATION':
+      return fromValidation(err);
   }
   if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
     return new AppError(400, 'invalid_json', `The body is not valid JSON: ${err.message}`);

@@ -1,11 +1,41 @@
-// The OpenAPI 3.1 document of the public API, built from TypeBox schemas and the live catalog,
-// so the allowed models, sizes, speeds and formats in it are the ones the gateway enforces.
+// The OpenAPI 3.1 document, generated from the routes as registered: each route's own Fastify
+// schema (the one the server validates with) becomes its parameters and request body, so the
+// document cannot drift from what is enforced. Task and error shapes come from the modalities.
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import Type, { type TSchema } from 'typebox';
-import type { Catalog } from '../services/catalog.js';
-import { IMAGE_ENDPOINT } from '../services/model-view.js';
+import { modalityList } from '../modalities/registry.js';
 
-const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const union = (lists: string[][]) => [...new Set(lists.flat())];
+declare module 'fastify' {
+  /** Documentation fields a route schema may carry besides what Fastify validates. */
+  interface FastifySchema {
+    summary?: string;
+    description?: string;
+    tags?: string[];
+    security?: unknown[];
+  }
+}
+
+export interface RouteRecord {
+  method: string;
+  url: string;
+  schema: Record<string, unknown>;
+  taskRoute: boolean;
+}
+
+/** The public routes: the API under /api/v1 and the OpenAI-compatible /v1. Dashboard and web pages are not part of it. */
+const isPublic = (url: string) => url.startsWith('/api/v1/') || url.startsWith('/v1/');
+
+/** Records every public route as it is registered (call before registering them). */
+export function collectRoutes(app: FastifyInstance): RouteRecord[] {
+  const routes: RouteRecord[] = [];
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
+    if (!isPublic(route.url)) return;
+    for (const method of methods)
+      routes.push({ method: method.toLowerCase(), url: route.url, schema: (route.schema ?? {}) as Record<string, unknown>, taskRoute: !!(route.config as { taskRoute?: boolean } | undefined)?.taskRoute });
+  });
+  return routes;
+}
 
 const ErrorSchema = Type.Object({
   error: Type.Object({
@@ -16,105 +46,94 @@ const ErrorSchema = Type.Object({
   }),
 });
 
-const ImageSchema = Type.Object({
-  url: Type.String({ format: 'uri' }),
-  width: Type.Integer(),
-  height: Type.Integer(),
-  format: literals(['png', 'jpeg', 'webp']),
-  bytes: Type.Integer(),
-  seed: Type.Optional(Type.Integer()),
-});
-
-function requestSchema(catalog: Catalog): TSchema {
-  const models = catalog.models.filter((m) => m.enabled && m.type === 'image');
-  return Type.Object(
-    {
-      model: literals(models.map((m) => m.id)),
-      prompt: Type.String({ minLength: 1, maxLength: 4000 }),
-      size: Type.Optional(literals(union(models.map((m) => Object.keys(m.params.size.values))))),
-      rendering_speed: Type.Optional(literals([...union(models.map((m) => m.params.rendering_speed.values)), 'DEFAULT'])),
-      output_format: Type.Optional(literals([...union(models.map((m) => m.params.output_format.values)), 'jpg'])),
-      seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647 })),
-      negative_prompt: Type.Optional(Type.String({ maxLength: 4000, description: 'Only for models whose parameters list it.' })),
-    },
-    { additionalProperties: false, description: 'Which values each model accepts: GET /api/v1/models/{id}.' },
-  );
+function taskSchema(): TSchema {
+  const outputs = modalityList().map((m) => m.outputSchema);
+  return Type.Object({
+    id: Type.String({ pattern: '^task_' }),
+    object: Type.Literal('task'),
+    type: Type.Union(modalityList().map((m) => Type.Literal(m.type))),
+    model: Type.String(),
+    status: Type.Union(['queued', 'running', 'succeeded', 'failed', 'canceled'].map((s) => Type.Literal(s))),
+    progress: Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.Null()]),
+    input: Type.Record(Type.String(), Type.Unknown()),
+    output: Type.Union([...outputs, Type.Null()]),
+    error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+    cost: Type.Object({ credits: Type.Number({ description: 'Held while running; charged once finished (0 if it failed).' }), charged: Type.Boolean() }),
+    livemode: Type.Boolean(),
+    node: Type.Union([Type.String(), Type.Null()]),
+    attempts: Type.Integer(),
+    created_at: Type.String({ format: 'date-time' }),
+    started_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    finished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  });
 }
 
-const TaskSchema = Type.Object({
-  id: Type.String({ pattern: '^task_' }),
-  object: Type.Literal('task'),
-  type: literals(['image', 'video', 'audio', 'tool']),
-  model: Type.String(),
-  status: literals(['queued', 'running', 'succeeded', 'failed', 'canceled']),
-  input: Type.Record(Type.String(), Type.Unknown()),
-  output: Type.Union([Type.Object({ images: Type.Array(ImageSchema) }), Type.Null()]),
-  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
-  cost: Type.Object({ credits: Type.Integer(), charged: Type.Boolean() }),
-  livemode: Type.Boolean(),
-  node: Type.Union([Type.String(), Type.Null()]),
-  attempts: Type.Integer(),
-  created_at: Type.String({ format: 'date-time' }),
-  started_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  finished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
-
-const json = (schema: TSchema | { $ref: string }, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
 const err = (description: string) => json({ $ref: '#/components/schemas/Error' }, description);
 const task = { $ref: '#/components/schemas/Task' };
-const taskId = { name: 'task_id', in: 'path', required: true, schema: { type: 'string' } };
 
-export function openApiDocument(catalog: Catalog, serverUrl: string) {
+const COMMON_ERRORS = {
+  '400': err('Invalid JSON or parameter'),
+  '401': err('Missing, invalid, revoked or expired API key'),
+  '429': err('Rate limited'),
+};
+const TASK_CREATE_ERRORS = {
+  '402': err('Not enough credits; no task was made'),
+  '403': err('The key may not use this model'),
+  '409': err('A request with this Idempotency-Key is in flight'),
+  '413': err('Body too large'),
+  '415': err('Body is not JSON'),
+  '422': err('Idempotency-Key reused with another body'),
+  '503': err('The model is unavailable now'),
+};
+
+/** JSON Schema object properties as OpenAPI parameters of one kind (path, query, header). */
+function parameters(schema: unknown, where: 'path' | 'query' | 'header') {
+  const s = schema as { properties?: Record<string, Record<string, unknown>>; required?: string[] } | undefined;
+  return Object.entries(s?.properties ?? {}).map(([name, prop]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (s?.required ?? []).includes(name),
+    ...(typeof prop.description === 'string' ? { description: prop.description } : {}),
+    schema: prop,
+  }));
+}
+
+function operation(route: RouteRecord) {
+  const { schema } = route;
+  const isTask = route.url.startsWith('/api/v1/tasks');
+  const responses = route.taskRoute
+    ? { '202': json(task, 'The task, queued'), '200': json(task, 'The finished task (with Prefer: wait)'), ...COMMON_ERRORS, ...TASK_CREATE_ERRORS }
+    : isTask && route.method === 'get' && route.url.endsWith('/tasks')
+      ? { '200': json(Type.Object({ object: Type.Literal('list'), data: Type.Array(task), has_more: Type.Boolean() }), 'A page of tasks'), ...COMMON_ERRORS }
+      : isTask
+        ? { '200': json(task, 'The task'), '404': err('No such task for this key'), '409': err('It can no longer be canceled'), ...COMMON_ERRORS }
+        : { '200': { description: 'OK' }, '404': err('Not found') };
+  return {
+    summary: schema.summary,
+    ...(schema.tags ? { tags: schema.tags } : {}),
+    ...(schema.security ? { security: schema.security } : {}),
+    parameters: [...parameters(schema.params, 'path'), ...parameters(schema.querystring, 'query'), ...parameters(schema.headers, 'header')],
+    ...(schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema.body } } } } : {}),
+    responses,
+  };
+}
+
+export function openApiDocument(routes: RouteRecord[], serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = route.url.replace(/:([A-Za-z_]+)/g, '{$1}');
+    (paths[path] ??= {})[route.method] = operation(route);
+  }
   return {
     openapi: '3.1.0',
-    info: { title: 'API in One', version: '1', description: 'One API key, one endpoint, many models. Credits are charged only for successful requests.' },
+    info: { title: 'API in One', version: '1', description: 'One API key, one ledger, every kind of model. Credits are charged only for what succeeded.' },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'aio_... (live) or aio_test_... (test mode: free, local renderer)' } },
-      schemas: { Error: ErrorSchema, Task: TaskSchema, ImageGenerationRequest: requestSchema(catalog) },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'aio_... (live) or aio_test_... (test mode: free, local engines)' } },
+      schemas: { Error: ErrorSchema, Task: taskSchema() },
     },
-    paths: {
-      [IMAGE_ENDPOINT]: {
-        post: {
-          summary: 'Create an image generation task',
-          parameters: [
-            { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 255 } },
-            { name: 'Prefer', in: 'header', schema: { type: 'string', examples: ['wait', 'wait=30'] } },
-          ],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ImageGenerationRequest' } } } },
-          responses: {
-            '202': json(task, 'The task, queued'),
-            '200': json(task, 'The finished task (with Prefer: wait)'),
-            '400': err('Invalid JSON or parameter'),
-            '401': err('Missing, invalid, revoked or expired API key'),
-            '402': err('Not enough credits; no task was made'),
-            '403': err('The key may not use this model'),
-            '413': err('Body too large'),
-            '415': err('Body is not JSON'),
-            '422': err('Idempotency-Key reused with another body'),
-            '429': err('Rate limited'),
-            '503': err('No node can serve the model now'),
-          },
-        },
-      },
-      '/api/v1/tasks/{task_id}': {
-        get: { summary: 'Retrieve a task', parameters: [taskId], responses: { '200': json(task, 'The task'), '404': err('No such task for this account') } },
-      },
-      '/api/v1/tasks/{task_id}/cancel': {
-        post: { summary: 'Cancel a queued task (refunded)', parameters: [taskId], responses: { '200': json(task, 'The canceled task'), '409': err('Already started or finished') } },
-      },
-      '/api/v1/tasks': {
-        get: {
-          summary: "List the account's tasks, newest first",
-          parameters: ['limit', 'starting_after', 'status', 'model'].map((name) => ({ name, in: 'query', schema: { type: name === 'limit' ? 'integer' : 'string' } })),
-          responses: { '200': json(Type.Object({ object: Type.Literal('list'), data: Type.Array(TaskSchema), has_more: Type.Boolean() }), 'A page of tasks') },
-        },
-      },
-      '/api/v1/models': { get: { summary: 'The public model catalog', security: [], responses: { '200': { description: 'Every enabled model with parameters and price' } } } },
-      '/api/v1/models/{id}': {
-        get: { summary: 'One model', security: [], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'The model' }, '404': err('No such model') } },
-      },
-    },
+    paths,
   };
 }

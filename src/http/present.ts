@@ -1,26 +1,39 @@
-// How a task looks from the outside (the same object for POST and GET).
+// How a task looks from the outside (the same object for POST, GET, lists and the dashboard).
+// Stored media carry paths (`path`, `thumbnail_path`); clients get absolute URLs.
 import type { FastifyRequest } from 'fastify';
-import type { ImageTaskInput } from '../services/generation-request.js';
-import type { TaskError, TaskOutput, TaskRow } from '../services/tasks.js';
+import { toCredits } from '../lib/credits.js';
+import type { TaskError, TaskRow } from '../services/tasks.js';
 
 export function baseUrl(req: FastifyRequest, publicUrl?: string): string {
   return publicUrl ?? `${req.protocol}://${req.host}`;
 }
 
+type Media = Record<string, unknown>;
+
+/** `{images|videos|audio: [{path, thumbnail_path?, ...}]}` with the paths made into URLs. */
+function presentOutput(output: Record<string, Media[]>, base: string): Record<string, Media[]> {
+  return Object.fromEntries(
+    Object.entries(output).map(([kind, items]) => [
+      kind,
+      items.map(({ path, thumbnail_path, ...rest }) => ({ url: `${base}${path}`, ...rest, ...(thumbnail_path ? { thumbnail_url: `${base}${thumbnail_path}` } : {}) })),
+    ]),
+  );
+}
+
 export function presentTask(task: TaskRow, base: string) {
-  const output = task.output ? (JSON.parse(task.output) as TaskOutput) : null;
+  const settled = task.status === 'succeeded' ? task.charged_micro : task.status === 'queued' || task.status === 'running' ? task.hold_micro : 0;
   return {
     id: task.id,
     object: 'task' as const,
     type: task.type,
     model: task.model,
     status: task.status,
-    input: JSON.parse(task.input) as ImageTaskInput,
-    output: output && {
-      images: output.images.map(({ path, ...image }) => ({ url: `${base}${path}`, ...image })),
-    },
+    progress: task.progress,
+    input: JSON.parse(task.input) as Record<string, unknown>,
+    output: task.output ? presentOutput(JSON.parse(task.output), base) : null,
     error: task.error ? (JSON.parse(task.error) as TaskError) : null,
-    cost: { credits: task.cost_credits, charged: task.charged === 1 },
+    // While the task runs this is the amount held; once it ends, what was charged (0 if nothing).
+    cost: { credits: toCredits(settled), charged: task.charged === 1 },
     livemode: task.livemode === 1,
     node: task.node,
     attempts: task.attempts,
@@ -29,3 +42,5 @@ export function presentTask(task: TaskRow, base: string) {
     finished_at: task.finished_at,
   };
 }
+
+export type PresentedTask = ReturnType<typeof presentTask>;

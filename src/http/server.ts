@@ -1,58 +1,64 @@
-// The HTTP face of the platform (the BFF): thin routes over the services.
+// The HTTP face of the platform (the BFF): thin routes over the use cases and services.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomToken } from '../lib/ids.js';
 import type { Platform } from '../platform.js';
-import { IdempotencyService } from '../services/idempotency.js';
+import { requireApiKey } from './api-key-auth.js';
+import type { HttpDeps } from './deps.js';
 import { apiNotFound, installErrorHandling } from './errors.js';
+import { collectRoutes } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
 import { dashboardRoutes } from './routes/dashboard/index.js';
 import { fileRoutes } from './routes/files.js';
+import { generationRoutes } from './routes/generations.js';
 import { healthRoutes } from './routes/health.js';
-import { imageRoutes } from './routes/images.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { nodeRoutes } from './routes/nodes.js';
 import { taskRoutes } from './routes/tasks.js';
 import { isWebPageRequest, sendIndexHtml, webRoutes } from './routes/web.js';
 
-export interface HttpDeps {
-  platform: Platform;
-  limiter: RateLimiter;
-  idempotency: IdempotencyService;
-}
-
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export async function buildServer(platform: Platform): Promise<FastifyInstance> {
-  const app = Fastify({
+/** Strict body checks: no type coercion, no silently removed fields, no filled-in defaults (the modality fills those). */
+const AJV_OPTIONS = { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false, verbose: true } as const;
+
+function createApp(platform: Platform, opts: { logRequests: boolean }): FastifyInstance {
+  return Fastify({
     loggerInstance: platform.log as FastifyBaseLogger,
+    disableRequestLogging: !opts.logRequests,
     bodyLimit: platform.settings.bodyLimitBytes,
-    trustProxy: process.env.AIO_TRUST_PROXY === '1',
+    trustProxy: platform.settings.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomToken(20)}`;
     },
+    ajv: { customOptions: AJV_OPTIONS },
   });
+}
+
+export async function buildServer(platform: Platform): Promise<FastifyInstance> {
+  const app = createApp(platform, { logRequests: true });
   // JSON only: a text/plain body is a 415, not a string we then misread.
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
   installErrorHandling(app);
+  const routes = collectRoutes(app);
 
-  const deps: HttpDeps = {
-    platform,
-    limiter: new RateLimiter(platform.settings.rateLimitPerMinute),
-    idempotency: new IdempotencyService(platform.db),
-  };
+  const deps: HttpDeps = { platform, limiter: new RateLimiter(platform.settings.rateLimitPerMinute) };
   healthRoutes(app, deps);
   metricsRoutes(app, deps);
-  modelRoutes(app, deps);
-  imageRoutes(app, deps);
-  taskRoutes(app, deps);
-  nodeRoutes(app, deps);
+  modelRoutes(app, { ...deps, routes });
   fileRoutes(app, deps);
+  // The public API behind an API key: one hook authenticates and rate-limits every route in it.
+  await app.register(async (api) => {
+    requireApiKey(api, platform, deps.limiter);
+    generationRoutes(api, deps);
+    taskRoutes(api, deps);
+    nodeRoutes(api, deps);
+  });
   dashboardRoutes(app, deps);
   webRoutes(app, deps);
 
@@ -66,8 +72,8 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
 
 /** A worker's own small server: /healthz, /readyz and /metrics only (AIO_METRICS_PORT). */
 export async function buildProbeServer(platform: Platform): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: platform.log as FastifyBaseLogger, disableRequestLogging: true });
-  const deps = { platform, limiter: new RateLimiter(0), idempotency: new IdempotencyService(platform.db) };
+  const app = createApp(platform, { logRequests: false });
+  const deps = { platform, limiter: new RateLimiter(0) };
   healthRoutes(app, deps);
   metricsRoutes(app, deps);
   return app;

@@ -1,6 +1,7 @@
 // Prometheus metrics (`GET /metrics`): requests, task durations by model and node, queue depth,
 // upstream errors by class, credits charged.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { toCredits } from '../lib/credits.js';
 import type { TaskQueue } from '../queue/types.js';
 import type { TaskRow } from '../services/tasks.js';
 import type { Metrics } from '../worker/shared.js';
@@ -40,7 +41,7 @@ export class PlatformMetrics implements Metrics {
 
   taskFinished(task: TaskRow, status: 'succeeded' | 'failed', node: string, ms: number): void {
     this.taskDuration.observe({ model: task.model, node, status }, ms / 1000);
-    if (status === 'succeeded' && task.cost_credits > 0) this.creditsCharged.inc({ model: task.model }, task.cost_credits);
+    if (status === 'succeeded' && task.hold_micro > 0) this.creditsCharged.inc({ model: task.model }, toCredits(task.hold_micro));
   }
 
   upstreamError(node: string, code: string): void {

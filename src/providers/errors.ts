@@ -1,6 +1,7 @@
 // How an upstream failure is classified decides whether the worker retries it.
 //  - `retryable: true`: 429, 5xx, timeouts, connection errors: back off, maybe another node.
 //  - `retryable: false`: the upstream rejected the request itself (content policy, bad input).
+//  - `canceled`: we asked the upstream to drop the job (the client cancelled) and it did.
 
 export type UpstreamErrorCode =
   | 'content_policy_violation'
@@ -10,19 +11,31 @@ export type UpstreamErrorCode =
   | 'upstream_unavailable'
   | 'upstream_timeout'
   | 'upstream_bad_response'
-  | 'upstream_failed';
+  | 'upstream_failed'
+  | 'canceled';
 
 export class UpstreamError extends Error {
   readonly code: UpstreamErrorCode;
   readonly retryable: boolean;
   readonly status?: number;
+  /** A message in our own words that may be shown to the client (the upstream's text never is). */
+  readonly clientDetail?: string;
 
-  constructor(code: UpstreamErrorCode, message: string, opts: { retryable: boolean; status?: number; cause?: unknown }) {
+  constructor(code: UpstreamErrorCode, message: string, opts: { retryable: boolean; status?: number; cause?: unknown; clientDetail?: string }) {
     super(message, { cause: opts.cause });
     this.name = 'UpstreamError';
     this.code = code;
     this.retryable = opts.retryable;
     this.status = opts.status;
+    this.clientDetail = opts.clientDetail;
+  }
+}
+
+/** The upstream dropped the job because we asked it to: the task ends `canceled`, not `failed`. */
+export class UpstreamCanceled extends UpstreamError {
+  constructor(provider: string) {
+    super('canceled', `${provider} dropped the request on our cancel`, { retryable: false });
+    this.name = 'UpstreamCanceled';
   }
 }
 

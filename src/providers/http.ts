@@ -1,7 +1,7 @@
 // The one way adapters talk HTTP: a per-call timeout joined with the task's abort signal,
 // network failures classified as retryable, and non-2xx statuses classified by errorForStatus.
 // Error messages carry the upstream's words (trimmed) but never our credentials.
-import type { ProviderContext } from './types.js';
+import type { ProducedMedia, ProviderContext } from './types.js';
 import { UpstreamError, errorForStatus } from './errors.js';
 
 const MAX_DETAIL = 300;
@@ -47,19 +47,52 @@ export async function readJson<T>(provider: string, res: Response, ctx?: Provide
   }
 }
 
-/** Downloads an image the upstream points at (its URLs expire: fetch at once). */
-export async function downloadImage(provider: string, url: string, ctx: ProviderContext, headers: Record<string, string> = {}): Promise<Buffer> {
-  const res = await upstreamRequest(provider, url, { method: 'GET', headers }, ctx);
-  if (!res.ok) {
-    await res.body?.cancel();
-    // An image link that answers 4xx has expired or was never served: generate again.
-    throw new UpstreamError('upstream_bad_response', `${provider}'s image link answered ${res.status}`, { retryable: true, status: res.status });
-  }
+/** Reads a binary body, classifying one that stops arriving. */
+export async function readBytes(provider: string, res: Response, ctx: ProviderContext): Promise<Buffer> {
   try {
     return Buffer.from(await res.arrayBuffer());
   } catch (err) {
     throw bodyReadError(provider, err, ctx);
   }
+}
+
+/** Downloads a file the upstream points at (its URLs expire: fetch at once). */
+export async function downloadMedia(provider: string, url: string, ctx: ProviderContext, headers: Record<string, string> = {}): Promise<ProducedMedia> {
+  const res = await upstreamRequest(provider, url, { method: 'GET', headers }, ctx);
+  if (!res.ok) {
+    await res.body?.cancel();
+    // A result link that answers 4xx has expired or was never served: generate again.
+    throw new UpstreamError('upstream_bad_response', `${provider}'s result link answered ${res.status}`, { retryable: true, status: res.status });
+  }
+  const data = await readBytes(provider, res, ctx);
+  if (data.length === 0) throw new UpstreamError('upstream_bad_response', `${provider}'s result link answered an empty body`, { retryable: true });
+  const contentType = res.headers.get('content-type')?.split(';')[0]?.trim() || undefined;
+  return { data, contentType };
+}
+
+/**
+ * The shared ending of every operation whose upstream answers with links: refuses an answer
+ * without any (or with an entry lacking its link), then downloads each link in order. The bytes
+ * are not checked here: the modality probes them and refuses what is not the promised media.
+ */
+export async function downloadResults(
+  provider: string,
+  urls: ReadonlyArray<string | null | undefined>,
+  ctx: ProviderContext,
+  headers: Record<string, string> = {},
+): Promise<ProducedMedia[]> {
+  if (urls.length === 0) throw noResultError(provider);
+  const out: ProducedMedia[] = [];
+  for (const url of urls) {
+    if (typeof url !== 'string' || !url) throw new UpstreamError('upstream_bad_response', `${provider} answered with a result entry without a URL`, { retryable: true });
+    out.push(await downloadMedia(provider, url, ctx, headers));
+  }
+  return out;
+}
+
+/** A success answer holding nothing: the upstream's fault, worth another try. */
+export function noResultError(provider: string): UpstreamError {
+  return new UpstreamError('upstream_bad_response', `${provider} answered without any result`, { retryable: true });
 }
 
 /** A body that stops arriving: the per-call timeout or the task's abort hit mid-body, or the connection dropped. */
@@ -81,14 +114,15 @@ async function readDetail(res: Response): Promise<string | undefined> {
   if (!text) return undefined;
   try {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown };
-    const err = body.error as { message?: unknown; code?: unknown } | string | undefined;
+    const err = body.error as { message?: unknown; code?: unknown; status?: unknown } | string | undefined;
     const message =
       (typeof err === 'string' && err) ||
       (typeof err === 'object' && err && typeof err.message === 'string' && err.message) ||
       (typeof body.message === 'string' && body.message) ||
       (typeof body.detail === 'string' && body.detail) ||
       undefined;
-    const code = typeof err === 'object' && err && typeof err.code === 'string' ? err.code : undefined;
+    // OpenAI names the failure in `code`; Google's envelope in `status` (its `code` is the HTTP status).
+    const code = typeof err === 'object' && err ? (typeof err.code === 'string' ? err.code : typeof err.status === 'string' ? err.status : undefined) : undefined;
     if (message) return (code ? `${code}: ${message}` : message).slice(0, MAX_DETAIL);
   } catch {
     /* not JSON: the status says enough */

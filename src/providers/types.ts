@@ -1,16 +1,23 @@
-// The one interface every upstream adapter implements. Adapters know nothing about
-// billing, tasks or storage: they turn a normalised request into image bytes.
+// The contract between the platform and upstream adapters. A provider offers one operation per
+// kind of work (image, video, speech, music, tool), one file each under `providers/<name>/`.
+// Adapters know nothing about billing, tasks or storage: they turn a normalised request into
+// media bytes (downloaded at once: upstream links expire), and classify failures as UpstreamError.
 
 export type RenderingSpeed = 'TURBO' | 'BALANCED' | 'QUALITY';
 export type OutputFormat = 'png' | 'jpeg' | 'webp';
+export type AudioFormat = 'mp3' | 'wav' | 'opus' | 'aac' | 'flac';
 
-export interface GenerateInput {
+/** What every operation input carries. */
+export interface OperationBase {
   /** Our task id, for logs and idempotency headers only. */
   taskId: string;
-  /** Our public model id, e.g. `ideogram-v4`. */
+  /** Our public model id, e.g. `kling-v2.6-pro`. */
   model: string;
-  /** The provider's own model name, from the catalog (e.g. `ideogram-v4`, `gpt-image-1`). */
+  /** The provider's own model name (or path, for fal), from the catalog. */
   upstreamModel: string;
+}
+
+export interface ImageOpInput extends OperationBase {
   prompt: string;
   /** Our ratio name, e.g. `16:9`. */
   size: string;
@@ -23,9 +30,60 @@ export interface GenerateInput {
   negativePrompt?: string;
 }
 
-export interface GeneratedImage {
-  /** Raw image bytes in whatever format the upstream produced; the worker converts and crops. */
+/** An input image already fetched (and checked) by the platform: adapters never fetch client URLs. */
+export interface InputImage {
   data: Buffer;
+  contentType: string;
+  width: number;
+  height: number;
+}
+
+export interface VideoOpInput extends OperationBase {
+  prompt: string;
+  durationS: number;
+  aspectRatio: '16:9' | '9:16' | '1:1';
+  /** The exact pixel size we deliver (the worker checks the upstream's file against it). */
+  width: number;
+  height: number;
+  resolution?: '720p' | '1080p';
+  /** Image-to-video: the first frame. */
+  image?: InputImage;
+  negativePrompt?: string;
+  seed?: number;
+  audio?: boolean;
+}
+
+export interface SpeechOpInput extends OperationBase {
+  text: string;
+  voice: string;
+  format: AudioFormat;
+  speed: number;
+  instructions?: string;
+}
+
+export interface MusicOpInput extends OperationBase {
+  prompt: string;
+  durationS: number;
+  instrumental: boolean;
+  seed?: number;
+  format: AudioFormat;
+}
+
+export type ToolName = 'remove-background' | 'upscale';
+
+export interface ToolOpInput extends OperationBase {
+  tool: ToolName;
+  image: InputImage;
+  /** Upscale factor (upscale only). */
+  scale?: number;
+  prompt?: string;
+  seed?: number;
+}
+
+/** Bytes the upstream produced, in whatever container it chose; the modality verifies and converts. */
+export interface ProducedMedia {
+  data: Buffer;
+  contentType?: string;
   /** The seed the upstream reports having used, when it reports one. */
   seed?: number;
 }
@@ -41,12 +99,29 @@ export interface ProviderContext {
   /** Per-call upstream timeout in milliseconds. */
   timeoutMs: number;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** Where the upstream says it is (0-100), for long jobs; optional to call. */
+  progress?(percent: number): void;
+  /** True once the client asked to cancel: a queue-style adapter cancels upstream and throws UpstreamCanceled. */
+  cancelRequested?(): Promise<boolean>;
 }
+
+export type Operation<I, O> = (input: I, ctx: ProviderContext) => Promise<O>;
+
+/** The operations a provider may offer, by name. A model's modality says which one it needs. */
+export interface ProviderOperations {
+  image?: Operation<ImageOpInput, ProducedMedia[]>;
+  video?: Operation<VideoOpInput, ProducedMedia>;
+  speech?: Operation<SpeechOpInput, ProducedMedia>;
+  music?: Operation<MusicOpInput, ProducedMedia>;
+  tool?: Operation<ToolOpInput, ProducedMedia[]>;
+}
+
+export type OperationName = keyof ProviderOperations;
 
 export interface Provider {
   /** Provider id used in config, e.g. `ideogram`, `openai`, `local`. */
   readonly id: string;
   /** Whether the provider needs an API key / base URL to be usable. */
   readonly needsCredentials: boolean;
-  generate(input: GenerateInput, ctx: ProviderContext): Promise<GeneratedImage[]>;
+  readonly operations: ProviderOperations;
 }

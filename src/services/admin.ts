@@ -1,12 +1,13 @@
 // What only an operator sees: every account and every task, across users.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { toCredits } from '../lib/credits.js';
 import type { TaskRow, TaskStatus } from './tasks.js';
 import type { User } from './users.js';
 
-/** A user as the admin list shows them: never the password hash. */
+/** A user as the admin list shows them: never the password hash; money in decimal credits. */
 export function adminUserView(u: User) {
-  return { id: u.id, email: u.email, is_admin: u.is_admin === 1, disabled: u.disabled === 1, balance: u.balance, reserved: u.reserved, created_at: u.created_at };
+  return { id: u.id, email: u.email, is_admin: u.is_admin === 1, disabled: u.disabled === 1, balance: toCredits(u.balance), reserved: toCredits(u.reserved), created_at: u.created_at };
 }
 
 /** `q` as a LIKE pattern that matches it literally anywhere. */

@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import type { ApiKeysTable } from '../db/schema.js';
 import { AppError } from '../lib/app-error.js';
+import { toCredits } from '../lib/credits.js';
 import { newId, randomToken } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
 import type { User } from './users.js';
@@ -20,11 +21,12 @@ export interface CreateKeyInput {
   name?: string;
   test?: boolean;
   expiresAt?: string | null;
+  /** Micro-credits; null or absent for no limit. */
   creditLimit?: number | null;
   allowedModels?: string[] | null;
 }
 
-/** What a key looks like from the outside: never the hash. */
+/** What a key looks like from the outside: never the hash; money in decimal credits. */
 export function publicKey(k: ApiKey) {
   return {
     id: k.id,
@@ -36,8 +38,8 @@ export function publicKey(k: ApiKey) {
     last_used_at: k.last_used_at,
     expires_at: k.expires_at,
     revoked_at: k.revoked_at,
-    credit_limit: k.credit_limit,
-    spent: k.spent,
+    credit_limit: k.credit_limit === null ? null : toCredits(k.credit_limit),
+    spent: toCredits(k.spent),
     allowed_models: k.allowed_models ? (JSON.parse(k.allowed_models) as string[]) : null,
   };
 }

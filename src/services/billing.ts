@@ -7,9 +7,10 @@ import type { PackConfig } from '../config/catalog-schema.js';
 import type { Db } from '../db/database.js';
 import type { OrdersTable, OrderStatus } from '../db/schema.js';
 import { AppError, invalidParam } from '../lib/app-error.js';
+import { fromCredits, toCredits } from '../lib/credits.js';
 import { newId } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
-import type { Logger } from '../worker/shared.js';
+import type { Logger } from '../lib/logger.js';
 import type { LedgerService } from './ledger.js';
 import type { User } from './users.js';
 
@@ -38,7 +39,7 @@ export function publicOrder(o: Order) {
   return {
     id: o.id,
     pack_id: o.pack_id,
-    credits: o.credits,
+    credits: toCredits(o.credits_micro),
     amount_usd: o.amount_cents / 100,
     status: o.status,
     created_at: o.created_at,
@@ -104,7 +105,7 @@ export class BillingService {
       id: newId('ord'),
       user_id: user.id,
       pack_id: pack.id,
-      credits: pack.credits,
+      credits_micro: fromCredits(pack.credits),
       amount_cents: Math.round(pack.amount_usd * 100),
       currency: 'usd',
       status: 'pending',
@@ -184,8 +185,8 @@ export class BillingService {
           .executeTakeFirst();
         if (Number(won.numUpdatedRows) === 1) {
           const pack = this.packList.find((p) => p.id === order.pack_id);
-          await this.ledger.credit(order.user_id, order.credits, 'topup', `Stripe order ${order.id}${pack ? ` (${pack.name})` : ''}`, trx);
-          this.log?.info({ orderId: order.id, credits: order.credits, userId: order.user_id }, 'order paid');
+          await this.ledger.credit(order.user_id, order.credits_micro, 'topup', `Stripe order ${order.id}${pack ? ` (${pack.name})` : ''}`, trx);
+          this.log?.info({ orderId: order.id, credits: toCredits(order.credits_micro), userId: order.user_id }, 'order paid');
         }
       } else if (event.type === 'checkout.session.expired') {
         await trx.updateTable('orders').set({ status: 'expired', updated_at: now }).where('id', '=', order.id).where('status', '=', 'pending').execute();

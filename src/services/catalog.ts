@@ -1,6 +1,7 @@
 // The catalog as the rest of the code sees it: models with their allowed parameters and
 // prices, nodes with the credentials they resolve to, and which models can be served now.
 import type { CatalogFile, ModelConfig, NodeConfig, PackConfig } from '../config/catalog-schema.js';
+import { toCredits } from '../lib/credits.js';
 import type { ProviderCredentials } from '../providers/types.js';
 
 export interface ResolvedNode extends NodeConfig {
@@ -12,7 +13,14 @@ export interface ResolvedNode extends NodeConfig {
 /** What the operator may change over the catalog file at run time (the dashboard's model overrides). */
 export interface ModelOverride {
   enabled?: boolean | null;
-  price_credits?: number | null;
+  /** The base price per unit, in micro-credits. */
+  unit_price_micro?: number | null;
+}
+
+interface FileValues {
+  enabled: boolean;
+  /** The base price per unit, in credits, as the file says. */
+  credits: number;
 }
 
 export class Catalog {
@@ -22,13 +30,13 @@ export class Catalog {
   readonly packs: PackConfig[];
   private readonly byId: Map<string, ModelConfig>;
   /** The catalog file's own values, so an override can be taken back. */
-  private readonly fileValues: Map<string, { enabled: boolean; price_credits: number }>;
+  private readonly fileValues: Map<string, FileValues>;
 
   constructor(file: CatalogFile, env: NodeJS.ProcessEnv, needsCredentials: (provider: string) => boolean) {
     this.models = file.models;
     this.packs = file.packs ?? [];
     this.byId = new Map(file.models.map((m) => [m.id, m]));
-    this.fileValues = new Map(file.models.map((m) => [m.id, { enabled: m.enabled, price_credits: m.price_credits }]));
+    this.fileValues = new Map(file.models.map((m) => [m.id, { enabled: m.enabled, credits: m.price.credits }]));
     this.nodes = file.nodes.map((node) => {
       const provider = file.providers[node.provider] ?? {};
       const keyEnv = node.api_key_env ?? provider.api_key_env;
@@ -59,12 +67,12 @@ export class Catalog {
     const file = this.fileValues.get(id);
     if (!model || !file) return false;
     model.enabled = override.enabled ?? file.enabled;
-    model.price_credits = override.price_credits ?? file.price_credits;
+    model.price = { ...model.price, credits: override.unit_price_micro != null ? toCredits(override.unit_price_micro) : file.credits };
     return true;
   }
 
   /** The catalog file's values of a model, before any override. */
-  fileValuesOf(id: string): { enabled: boolean; price_credits: number } | undefined {
+  fileValuesOf(id: string): FileValues | undefined {
     const file = this.fileValues.get(id);
     return file && { ...file };
   }

@@ -1,10 +1,16 @@
-// The only way a balance changes. Every movement is one ledger row written in the same
-// transaction as the users row it changes, so `balance` always equals SUM(amount) and
-// `reserved` always equals SUM(reserved_delta) for the user.
+// The only way a balance, or an API key's spend, changes. Every movement is one ledger row written
+// in the same transaction as the users row it changes, so `balance` always equals SUM(amount) and
+// `reserved` always equals SUM(reserved_delta) for the user. Amounts are integer micro-credits
+// (src/lib/credits.ts); only the presenters turn them into decimal credits.
+//
+// A task's money: `hold` at submit (balance -> reserved, and the key's `spent` up), then `settle`
+// once when it ends (the captured part leaves reserved for good, the rest goes back to the balance
+// and off the key's `spent`). So a key's `spent` is what it has captured plus what it holds now.
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database, LedgerEntriesTable, LedgerKind } from '../db/schema.js';
 import { AppError } from '../lib/app-error.js';
+import { toCredits } from '../lib/credits.js';
 import { newId } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
 
@@ -13,13 +19,57 @@ type Trx = Transaction<Database> | Db;
 export interface Movement {
   userId: string;
   kind: LedgerKind;
+  /** Change to the balance, micro-credits. */
   amount: number;
+  /** Change to reserved, micro-credits. */
   reservedDelta?: number;
   taskId?: string | null;
+  /** The key whose spend this counts toward (hold, capture, release). */
+  keyId?: string | null;
   note?: string | null;
 }
 
 export type LedgerEntry = LedgerEntriesTable;
+
+export type HoldResult = 'ok' | 'insufficient_credits' | 'key_credit_limit_reached';
+
+export interface HoldArgs {
+  userId: string;
+  /** Micro-credits to hold: the most the task can cost. */
+  amount: number;
+  taskId: string;
+  /** The API key the task was submitted with; its `spent` counts the hold (and its limit caps it). */
+  keyId?: string | null;
+}
+
+export interface SettleArgs {
+  userId: string;
+  taskId: string;
+  keyId?: string | null;
+  /** What `hold` took for the task, micro-credits. */
+  held: number;
+  /** What the task costs in the end, 0..held micro-credits; the rest goes back. */
+  captured: number;
+}
+
+/** A ledger row as its owner sees it: amounts in decimal credits. */
+export function publicEntry(e: LedgerEntry) {
+  return {
+    id: e.id,
+    kind: e.kind,
+    amount: toCredits(e.amount),
+    reserved_delta: toCredits(e.reserved_delta),
+    balance_after: toCredits(e.balance_after),
+    task_id: e.task_id,
+    api_key_id: e.api_key_id,
+    note: e.note,
+    created_at: e.created_at,
+  };
+}
+
+function requireMicro(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`ledger: ${name} must be a whole number of micro-credits >= 0, got ${value}`);
+}
 
 /**
  * Applies one movement inside `trx`. The UPDATE is conditional, so neither column can go below
@@ -47,6 +97,7 @@ export async function applyMovement(trx: Trx, m: Movement): Promise<LedgerEntry 
     reserved_delta: reservedDelta,
     balance_after: updated.balance,
     task_id: m.taskId ?? null,
+    api_key_id: m.keyId ?? null,
     note: m.note ?? null,
     created_at: nowIso(),
   };
@@ -57,9 +108,9 @@ export async function applyMovement(trx: Trx, m: Movement): Promise<LedgerEntry 
 export class LedgerService {
   constructor(private readonly db: Db) {}
 
-  /** Adds (or, with a negative amount, removes) spendable credits outside any task. */
+  /** Adds (or, with a negative amount, removes) spendable micro-credits outside any task. */
   async credit(userId: string, amount: number, kind: 'grant' | 'topup' | 'redeem' | 'adjustment', note?: string | null, trx?: Trx): Promise<LedgerEntry> {
-    if (!Number.isInteger(amount) || amount === 0) throw new AppError(400, 'invalid_amount', 'Amount must be a non-zero whole number of credits.', { param: 'amount' });
+    if (!Number.isSafeInteger(amount) || amount === 0) throw new AppError(400, 'invalid_amount', 'Amount must be a non-zero whole number of micro-credits.', { param: 'amount' });
     const run = async (t: Trx) => {
       const entry = await applyMovement(t, { userId, kind, amount, note });
       if (!entry) throw new AppError(400, 'insufficient_credits', 'That would take the balance below zero.', { param: 'amount' });
@@ -68,21 +119,63 @@ export class LedgerService {
     return trx ? run(trx) : this.db.transaction().execute(run);
   }
 
-  /** Reserves a task's price; false when the balance is short. */
-  async hold(trx: Trx, userId: string, amount: number, taskId: string): Promise<boolean> {
-    return (await applyMovement(trx, { userId, kind: 'hold', amount: -amount, reservedDelta: amount, taskId })) !== null;
+  /**
+   * Holds a task's price: the key's `spent` goes up by `amount` (refused past its credit limit),
+   * then the balance moves to reserved (refused when the balance is short). Returns the refusal
+   * rather than throwing it, having written nothing (the key update is undone when the balance
+   * refuses); the caller must then throw to roll back its own writes in `trx`, e.g. the task row.
+   * Keys are updated before users here and in `settle`, so the two cannot deadlock.
+   * An amount of 0 holds nothing and writes nothing.
+   */
+  async hold(trx: Trx, { userId, amount, taskId, keyId }: HoldArgs): Promise<HoldResult> {
+    requireMicro('hold amount', amount);
+    if (amount === 0) return 'ok';
+    if (keyId) {
+      const counted = await trx
+        .updateTable('api_keys')
+        .set((eb) => ({ spent: eb('spent', '+', amount) }))
+        .where('id', '=', keyId)
+        .where((eb) => eb.or([eb('credit_limit', 'is', null), eb(eb('spent', '+', amount), '<=', eb.ref('credit_limit'))]))
+        .executeTakeFirst();
+      if (Number(counted.numUpdatedRows) !== 1) {
+        const key = await trx.selectFrom('api_keys').select('id').where('id', '=', keyId).executeTakeFirst();
+        if (!key) throw new Error(`ledger: hold for ${taskId} names API key ${keyId}, which does not exist`);
+        return 'key_credit_limit_reached';
+      }
+    }
+    if (await applyMovement(trx, { userId, kind: 'hold', amount: -amount, reservedDelta: amount, taskId, keyId })) return 'ok';
+    if (keyId) await trx.updateTable('api_keys').set((eb) => ({ spent: eb('spent', '-', amount) })).where('id', '=', keyId).execute();
+    return 'insufficient_credits';
   }
 
-  async capture(trx: Trx, userId: string, amount: number, taskId: string): Promise<void> {
-    const entry = await applyMovement(trx, { userId, kind: 'capture', amount: 0, reservedDelta: -amount, taskId });
-    if (!entry) throw new Error(`ledger: capture of ${amount} for ${taskId} exceeds the reserved credits`);
+  /**
+   * Ends a task's hold: `captured` is charged (a `capture` row, when > 0) and `held - captured`
+   * goes back to the balance (a `release` row, when > 0) and off the key's `spent`. Throws, as
+   * the programming error it is, when `captured` is outside 0..held, when the user's reserved
+   * credits or the key's `spent` do not cover it, or when the task was already settled (the
+   * unique index on (task_id, kind)).
+   */
+  async settle(trx: Trx, { userId, taskId, keyId, held, captured }: SettleArgs): Promise<void> {
+    requireMicro('held', held);
+    requireMicro('captured', captured);
+    if (captured > held) throw new Error(`ledger: cannot capture ${captured} of the ${held} held for ${taskId}`);
+    const back = held - captured;
+    if (keyId && back > 0) {
+      const lowered = await trx
+        .updateTable('api_keys')
+        .set((eb) => ({ spent: eb('spent', '-', back) }))
+        .where('id', '=', keyId)
+        .where('spent', '>=', back)
+        .executeTakeFirst();
+      if (Number(lowered.numUpdatedRows) !== 1) throw new Error(`ledger: API key ${keyId} has not spent the ${back} given back for ${taskId}`);
+    }
+    if (captured > 0 && !(await applyMovement(trx, { userId, kind: 'capture', amount: 0, reservedDelta: -captured, taskId, keyId })))
+      throw new Error(`ledger: capture of ${captured} for ${taskId} exceeds the reserved credits`);
+    if (back > 0 && !(await applyMovement(trx, { userId, kind: 'release', amount: back, reservedDelta: -back, taskId, keyId })))
+      throw new Error(`ledger: release of ${back} for ${taskId} exceeds the reserved credits`);
   }
 
-  async release(trx: Trx, userId: string, amount: number, taskId: string): Promise<void> {
-    const entry = await applyMovement(trx, { userId, kind: 'release', amount, reservedDelta: -amount, taskId });
-    if (!entry) throw new Error(`ledger: release of ${amount} for ${taskId} exceeds the reserved credits`);
-  }
-
+  /** Micro-credits: spendable and held. */
   async balances(userId: string): Promise<{ balance: number; reserved: number }> {
     const row = await this.db.selectFrom('users').select(['balance', 'reserved']).where('id', '=', userId).executeTakeFirst();
     return row ?? { balance: 0, reserved: 0 };
@@ -95,7 +188,7 @@ export class LedgerService {
     return q.orderBy('id', 'desc').limit(opts.limit).execute();
   }
 
-  /** The ledger's own sums, to check against the users row (tests, `aio credits show`). */
+  /** The ledger's own sums in micro-credits, to check against the users row (tests, audits). */
   async sums(userId: string): Promise<{ amount: number; reserved: number }> {
     const row = await this.db
       .selectFrom('ledger_entries')
@@ -103,5 +196,19 @@ export class LedgerService {
       .where('user_id', '=', userId)
       .executeTakeFirstOrThrow();
     return { amount: Number(row.amount), reserved: Number(row.reserved) };
+  }
+
+  /**
+   * What a key's `spent` should be according to the ledger: captured plus currently held, i.e.
+   * the holds made through it less what their releases gave back (captures move no balance).
+   */
+  async keySpendFromLedger(keyId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('ledger_entries')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('amount'))
+      .where('api_key_id', '=', keyId)
+      .where('kind', 'in', ['hold', 'release'])
+      .executeTakeFirstOrThrow();
+    return 0 - Number(row.amount);
   }
 }

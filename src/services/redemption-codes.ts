@@ -1,10 +1,11 @@
-// Redemption codes: `AIO-XXXX-XXXX-XXXX`, made in bulk by an admin, each worth a number of
-// credits and good exactly once. Redeeming marks the code (a conditional UPDATE that only an
+// Redemption codes: `AIO-XXXX-XXXX-XXXX`, made in bulk by an admin, each worth an amount of
+// credits (kept in micro-credits) and good exactly once. Redeeming marks the code (a conditional UPDATE that only an
 // unredeemed code passes) and credits the ledger in one transaction, so however many requests
 // race for a code, one wins and the others change nothing.
 import type { Db } from '../db/database.js';
 import type { RedemptionCodesTable } from '../db/schema.js';
 import { AppError, invalidParam } from '../lib/app-error.js';
+import { MICRO, toCredits } from '../lib/credits.js';
 import { newId, randomToken } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
 import type { LedgerService } from './ledger.js';
@@ -12,6 +13,7 @@ import type { LedgerService } from './ledger.js';
 export type RedemptionCode = RedemptionCodesTable;
 
 export const MAX_CODES_PER_BATCH = 1000;
+/** The most a code may be worth, in credits. */
 export const MAX_CODE_CREDITS = 10_000_000;
 const CODE_SHAPE = /^AIO([0-9A-Z]{12})$/;
 
@@ -32,7 +34,7 @@ export function publicCode(c: RedemptionCode & { redeemed_by_email?: string | nu
   return {
     id: c.id,
     code: c.code,
-    credits: c.credits,
+    credits: toCredits(c.credits_micro),
     note: c.note,
     created_at: c.created_at,
     redeemed_by: c.redeemed_by,
@@ -47,19 +49,20 @@ export class RedemptionCodeService {
     private readonly ledger: LedgerService,
   ) {}
 
-  async generate(input: { count: number; credits: number; note?: string | null; createdBy?: string | null }): Promise<RedemptionCode[]> {
-    const { count, credits } = input;
+  /** `creditsMicro`: what each code is worth, in micro-credits. */
+  async generate(input: { count: number; creditsMicro: number; note?: string | null; createdBy?: string | null }): Promise<RedemptionCode[]> {
+    const { count, creditsMicro } = input;
     if (!Number.isInteger(count) || count < 1 || count > MAX_CODES_PER_BATCH)
       throw invalidParam('count', `'count' must be a whole number from 1 to ${MAX_CODES_PER_BATCH}.`);
-    if (!Number.isInteger(credits) || credits < 1 || credits > MAX_CODE_CREDITS)
-      throw invalidParam('credits', `'credits' must be a whole number from 1 to ${MAX_CODE_CREDITS}.`);
+    if (!Number.isSafeInteger(creditsMicro) || creditsMicro < 1 || creditsMicro > MAX_CODE_CREDITS * MICRO)
+      throw invalidParam('credits', `'credits' must be more than 0 and at most ${MAX_CODE_CREDITS}, with at most 6 decimals.`);
     const createdAt = nowIso();
     const codes = new Set<string>();
     while (codes.size < count) codes.add(makeCode());
     const rows: RedemptionCode[] = [...codes].map((code) => ({
       id: newId('rc'),
       code,
-      credits,
+      credits_micro: creditsMicro,
       note: input.note ?? null,
       created_by: input.createdBy ?? null,
       created_at: createdAt,
@@ -72,8 +75,8 @@ export class RedemptionCodeService {
     return rows;
   }
 
-  /** Credits the code's value to `userId` once; 404 for no such code, 409 once it is used. */
-  async redeem(userId: string, raw: string): Promise<{ credits: number; balance: number; code: string }> {
+  /** Credits the code's value to `userId` once; 404 for no such code, 409 once it is used. Amounts in micro-credits. */
+  async redeem(userId: string, raw: string): Promise<{ creditsMicro: number; balanceMicro: number; code: string }> {
     const code = normalizeCode(raw);
     if (!code) throw new AppError(404, 'code_not_found', 'That is not a valid redemption code.', { param: 'code' });
     return this.db.transaction().execute(async (trx) => {
@@ -82,15 +85,15 @@ export class RedemptionCodeService {
         .set({ redeemed_by: userId, redeemed_at: nowIso() })
         .where('code', '=', code)
         .where('redeemed_at', 'is', null)
-        .returning(['credits'])
+        .returning(['credits_micro'])
         .executeTakeFirst();
       if (!taken) {
         const exists = await trx.selectFrom('redemption_codes').select('id').where('code', '=', code).executeTakeFirst();
         if (!exists) throw new AppError(404, 'code_not_found', 'That is not a valid redemption code.', { param: 'code' });
         throw new AppError(409, 'code_already_redeemed', 'That code has already been redeemed.', { param: 'code' });
       }
-      const entry = await this.ledger.credit(userId, taken.credits, 'redeem', `Redeemed code ${code}`, trx);
-      return { credits: taken.credits, balance: entry.balance_after, code };
+      const entry = await this.ledger.credit(userId, taken.credits_micro, 'redeem', `Redeemed code ${code}`, trx);
+      return { creditsMicro: taken.credits_micro, balanceMicro: entry.balance_after, code };
     });
   }
 

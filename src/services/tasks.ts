@@ -1,78 +1,80 @@
 // Tasks and their state machine. Every money movement happens in the same transaction as the
 // state change that justifies it, and only when that change actually happened (the UPDATE's
-// WHERE names the state it leaves), so a price is held once, captured or released once.
-import { sql } from 'kysely';
+// WHERE names the state it leaves), so a price is held once, and settled (captured and the rest
+// released) once. The core knows no pixels or seconds: input and output are opaque JSON.
 import type { Db } from '../db/database.js';
 import type { TasksTable } from '../db/schema.js';
 import { AppError } from '../lib/app-error.js';
+import { toCredits } from '../lib/credits.js';
 import { newId } from '../lib/ids.js';
 import { isoIn, nowIso } from '../lib/time.js';
 import type { ApiKey } from './api-keys.js';
-import type { Catalog } from './catalog.js';
-import type { ImageTaskInput } from './generation-request.js';
 import type { LedgerService } from './ledger.js';
+import type { TaskEvents } from './task-events.js';
+import { amountFor, type PriceSnapshot } from './pricing.js';
 import type { User } from './users.js';
 
 export type TaskRow = TasksTable;
 export type TaskStatus = TaskRow['status'];
-
-export interface StoredImage {
-  /** Path under the public file route, e.g. `/files/img_x.png`; made absolute when shown. */
-  path: string;
-  width: number;
-  height: number;
-  format: string;
-  bytes: number;
-  seed?: number;
-}
-
-export interface TaskOutput {
-  images: StoredImage[];
-}
 
 export interface TaskError {
   code: string;
   message: string;
 }
 
-class InsufficientCredits extends Error {}
+/** Thrown inside the create transaction to roll it back; turned into the client's 402. */
+class Refused extends Error {
+  constructor(readonly reason: 'insufficient_credits' | 'key_credit_limit_reached') {
+    super(reason);
+  }
+}
 
 export const TERMINAL: readonly TaskStatus[] = ['succeeded', 'failed', 'canceled'];
+
+export interface NewTask {
+  user: User;
+  key: ApiKey;
+  type: string;
+  model: string;
+  input: Record<string, unknown>;
+  price: PriceSnapshot;
+  requestId?: string;
+}
 
 export class TaskService {
   constructor(
     private readonly db: Db,
     private readonly ledger: LedgerService,
-    private readonly catalog: Catalog,
+    private readonly events?: TaskEvents,
   ) {}
 
-  /** Creates a queued task and holds its price; nothing is written if the hold fails. */
-  async create(args: { user: User; key: ApiKey; input: ImageTaskInput; requestId?: string }): Promise<TaskRow> {
-    const { user, key, input } = args;
-    const model = this.catalog.model(input.model)!;
+  /** Runs a state change and, when it happened, says so to waiters in this process. */
+  private async announce(id: string, change: Promise<boolean>): Promise<boolean> {
+    const done = await change;
+    if (done) this.events?.changed(id);
+    return done;
+  }
+
+  /** Creates a queued task and holds its price (nothing in test mode); nothing is written if the hold fails. */
+  async create(args: NewTask): Promise<TaskRow> {
+    const { user, key } = args;
     const livemode = key.livemode === 1;
-    if (key.allowed_models) {
-      const allowed = JSON.parse(key.allowed_models) as string[];
-      if (!allowed.includes(model.id))
-        throw new AppError(403, 'model_not_allowed', `This API key may not use '${model.id}'. It may use: ${allowed.join(', ')}.`, { param: 'model' });
-    }
-    if (livemode && this.catalog.usableNodesFor(model.id).length === 0) {
-      const missing = [...new Set(this.catalog.nodesFor(model.id).flatMap((n) => n.missing))];
-      const hint = missing.length ? ` The operator must set ${missing.join(' and ')}.` : ' No worker node is configured for it.';
-      throw new AppError(503, 'model_unavailable', `No node can serve '${model.id}' right now.${hint} Test keys (aio_test_...) still work.`, { param: 'model' });
-    }
-    const price = livemode ? model.price_credits : 0;
+    const hold = livemode ? amountFor(args.price, args.price.quantity) : 0;
     const task: TaskRow = {
       id: newId('task'),
       user_id: user.id,
       api_key_id: key.id,
-      type: model.type,
-      model: model.id,
+      type: args.type,
+      model: args.model,
       status: 'queued',
-      input: JSON.stringify(input),
+      input: JSON.stringify(args.input),
       output: null,
       error: null,
-      cost_credits: price,
+      hold_micro: hold,
+      charged_micro: 0,
+      price: JSON.stringify(livemode ? args.price : { ...args.price, unit_price_micro: 0 }),
+      progress: null,
+      cancel_requested_at: null,
       charged: 0,
       livemode: livemode ? 1 : 0,
       node: null,
@@ -83,32 +85,33 @@ export class TaskService {
       finished_at: null,
       lease_until: null,
     };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('tasks').values(task).execute();
-      if (price === 0) return;
-      if (key.credit_limit !== null) {
-        const within = await trx
-          .updateTable('api_keys')
-          .set((eb) => ({ spent: eb('spent', '+', price) }))
-          .where('id', '=', key.id)
-          .where((eb) => eb(eb('spent', '+', price), '<=', eb.ref('credit_limit')))
-          .executeTakeFirst();
-        if (Number(within.numUpdatedRows) !== 1)
-          throw new AppError(402, 'key_credit_limit_reached', `This API key has reached its credit limit of ${key.credit_limit}.`);
-      }
-      if (!(await this.ledger.hold(trx, user.id, price, task.id))) throw new InsufficientCredits();
-    }).catch(async (err) => {
-      if (!(err instanceof InsufficientCredits)) throw err;
-      // Read outside the rolled-back transaction: SQLite has one connection.
-      const { balance } = await this.ledger.balances(user.id);
-      throw new AppError(402, 'insufficient_credits', `This request costs ${price} credits and the account has ${balance}. Top up to continue.`);
-    });
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto('tasks').values(task).execute();
+        if (hold === 0) return;
+        const held = await this.ledger.hold(trx, { userId: user.id, amount: hold, taskId: task.id, keyId: key.id });
+        if (held !== 'ok') throw new Refused(held);
+      })
+      .catch(async (err) => {
+        if (!(err instanceof Refused)) throw err;
+        if (err.reason === 'key_credit_limit_reached')
+          throw new AppError(402, 'key_credit_limit_reached', `This API key has reached its credit limit of ${toCredits(key.credit_limit ?? 0)} credits.`);
+        // Read outside the rolled-back transaction: SQLite has one connection.
+        const { balance } = await this.ledger.balances(user.id);
+        throw new AppError(402, 'insufficient_credits', `This request costs ${toCredits(hold)} credits and the account has ${toCredits(balance)}. Top up to continue.`);
+      });
     return task;
   }
 
-  /** The task if it belongs to `userId`; another account's task is indistinguishable from none. */
-  async getOwned(id: string, userId: string): Promise<TaskRow> {
-    const task = await this.db.selectFrom('tasks').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  /**
+   * The task if it belongs to `userId` and was made in the same mode as the caller's key (test
+   * keys see test tasks only, as at Stripe); anything else is indistinguishable from none.
+   */
+  async getOwned(id: string, userId: string, livemode?: boolean): Promise<TaskRow> {
+    let q = this.db.selectFrom('tasks').selectAll().where('id', '=', id).where('user_id', '=', userId);
+    if (livemode !== undefined) q = q.where('livemode', '=', livemode ? 1 : 0);
+    const task = await q.executeTakeFirst();
     if (!task) throw new AppError(404, 'task_not_found', `No task with id '${id}'.`, { param: 'id' });
     return task;
   }
@@ -117,11 +120,13 @@ export class TaskService {
     return this.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async list(userId: string, opts: { limit: number; before?: string; status?: TaskStatus; model?: string }): Promise<TaskRow[]> {
+  async list(userId: string, opts: { limit: number; before?: string; status?: TaskStatus; model?: string; type?: string; livemode?: boolean }): Promise<TaskRow[]> {
     let q = this.db.selectFrom('tasks').selectAll().where('user_id', '=', userId);
+    if (opts.livemode !== undefined) q = q.where('livemode', '=', opts.livemode ? 1 : 0);
     if (opts.before) q = q.where('id', '<', opts.before);
     if (opts.status) q = q.where('status', '=', opts.status);
     if (opts.model) q = q.where('model', '=', opts.model);
+    if (opts.type) q = q.where('type', '=', opts.type);
     return q.orderBy('id', 'desc').limit(opts.limit).execute();
   }
 
@@ -144,53 +149,73 @@ export class TaskService {
     await this.db.updateTable('tasks').set({ lease_until: isoIn(leaseMs) }).where('id', '=', id).where('status', '=', 'running').execute();
   }
 
-  /** running -> succeeded, capturing the held price. False if the task was not running. */
-  async succeed(id: string, output: TaskOutput): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('tasks')
-        .set({ status: 'succeeded', output: JSON.stringify(output), error: null, finished_at: nowIso(), lease_until: null, charged: sql<number>`CASE WHEN cost_credits > 0 THEN 1 ELSE 0 END` })
-        .where('id', '=', id)
-        .where('status', '=', 'running')
-        .returning(['user_id', 'cost_credits'])
-        .executeTakeFirst();
-      if (!row) return false;
-      if (row.cost_credits > 0) await this.ledger.capture(trx, row.user_id, row.cost_credits, id);
-      return true;
-    });
+  async setProgress(id: string, percent: number): Promise<void> {
+    await this.db.updateTable('tasks').set({ progress: Math.max(0, Math.min(100, Math.round(percent))) }).where('id', '=', id).where('status', '=', 'running').execute();
   }
 
-  /** queued|running -> failed (or canceled), releasing the held price exactly once. */
+  /**
+   * running -> succeeded, settling the hold: the amount for the `quantity` delivered (never more
+   * than the hold) is captured and the rest released, in the same transaction. False if the task
+   * was not running.
+   */
+  async succeed(id: string, output: unknown, quantity?: number): Promise<boolean> {
+    return this.announce(id, this.db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom('tasks').select(['price', 'hold_micro']).where('id', '=', id).executeTakeFirst();
+      if (!current) return false;
+      const price = JSON.parse(current.price ?? 'null') as PriceSnapshot | null;
+      const captured = price && quantity !== undefined ? Math.min(current.hold_micro, amountFor(price, quantity)) : current.hold_micro;
+      const row = await trx
+        .updateTable('tasks')
+        .set({ status: 'succeeded', output: JSON.stringify(output), error: null, finished_at: nowIso(), lease_until: null, progress: 100, charged_micro: captured, charged: captured > 0 ? 1 : 0 })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .returning(['user_id', 'hold_micro', 'api_key_id'])
+        .executeTakeFirst();
+      if (!row) return false;
+      if (row.hold_micro > 0) await this.ledger.settle(trx, { userId: row.user_id, taskId: id, keyId: row.api_key_id, held: row.hold_micro, captured });
+      return true;
+    }));
+  }
+
+  /** queued|running -> failed (or canceled), releasing the whole hold exactly once. */
   async fail(id: string, error: TaskError, status: 'failed' | 'canceled' = 'failed', from: TaskStatus[] = ['queued', 'running']): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.announce(id, this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('tasks')
         .set({ status, error: JSON.stringify(error), finished_at: nowIso(), lease_until: null })
         .where('id', '=', id)
         .where('status', 'in', from)
-        .returning(['user_id', 'cost_credits', 'api_key_id'])
+        .returning(['user_id', 'hold_micro', 'api_key_id'])
         .executeTakeFirst();
       if (!row) return false;
-      if (row.cost_credits > 0) {
-        await this.ledger.release(trx, row.user_id, row.cost_credits, id);
-        if (row.api_key_id)
-          await trx
-            .updateTable('api_keys')
-            .set((eb) => ({ spent: eb('spent', '-', row.cost_credits) }))
-            .where('id', '=', row.api_key_id)
-            .where('credit_limit', 'is not', null)
-            .execute();
-      }
+      if (row.hold_micro > 0) await this.ledger.settle(trx, { userId: row.user_id, taskId: id, keyId: row.api_key_id, held: row.hold_micro, captured: 0 });
       return true;
-    });
+    }));
   }
 
-  /** Cancels a task that has not started; a running task cannot be taken back. */
-  async cancel(id: string, userId: string): Promise<TaskRow> {
-    const task = await this.getOwned(id, userId);
-    const done = await this.fail(id, { code: 'canceled', message: 'Canceled at the client’s request.' }, 'canceled', ['queued']);
-    if (!done) throw new AppError(409, 'task_not_cancelable', `Task '${id}' is ${task.status === 'queued' ? 'already starting' : task.status} and can no longer be canceled.`);
+  /**
+   * Cancels a task. A queued one is canceled at once (refunded). A running one is marked: its
+   * worker asks the upstream to drop it, which only a queue-style upstream that has not started
+   * can do; answers the task as it is then (the caller may wait for the outcome).
+   */
+  async cancel(id: string, userId: string, livemode?: boolean): Promise<TaskRow> {
+    const task = await this.getOwned(id, userId, livemode);
+    if (await this.fail(id, { code: 'canceled', message: 'Canceled at the client’s request.' }, 'canceled', ['queued'])) return (await this.get(id))!;
+    const marked = await this.db.updateTable('tasks').set({ cancel_requested_at: nowIso() }).where('id', '=', id).where('status', '=', 'running').executeTakeFirst();
+    if (Number(marked.numUpdatedRows) !== 1)
+      throw new AppError(409, 'task_not_cancelable', `Task '${id}' is ${task.status === 'queued' ? 'already starting' : task.status} and can no longer be canceled.`);
     return (await this.get(id))!;
+  }
+
+  /** Takes back a cancel request the worker could not carry out (the client was told 409). */
+  async withdrawCancel(id: string): Promise<void> {
+    await this.db.updateTable('tasks').set({ cancel_requested_at: null }).where('id', '=', id).where('status', '=', 'running').execute();
+  }
+
+  /** Whether the client asked to cancel this running task. */
+  async cancelRequested(id: string): Promise<boolean> {
+    const row = await this.db.selectFrom('tasks').select('cancel_requested_at').where('id', '=', id).executeTakeFirst();
+    return !!row?.cancel_requested_at;
   }
 
   /** running -> queued, to try again later (the attempt is already counted). */

@@ -1,7 +1,9 @@
-// What an account spent: captured credits of its succeeded live tasks, per UTC day and per model.
+// What an account spent: the credits captured from its live tasks, per UTC day and per model.
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { toCredits } from '../lib/credits.js';
 
+/** Credits as decimals; `tasks` counts succeeded live tasks and any others that were charged. */
 export interface UsageReport {
   days: number;
   by_day: Array<{ day: string; credits: number; tasks: number }>;
@@ -20,17 +22,17 @@ export class UsageService {
     const base = this.db
       .selectFrom('tasks')
       .where('user_id', '=', userId)
-      .where('status', '=', 'succeeded')
       .where('livemode', '=', 1)
+      .where((eb) => eb.or([eb('status', '=', 'succeeded'), eb('charged_micro', '>', 0)]))
       .where('created_at', '>=', since);
     const day = sql<string>`substr(created_at, 1, 10)`;
     const [perDay, perModel] = await Promise.all([
       base
-        .select((eb) => [day.as('day'), eb.fn.sum<number>('cost_credits').as('credits'), eb.fn.countAll<number>().as('tasks')])
+        .select((eb) => [day.as('day'), eb.fn.sum<number>('charged_micro').as('micro'), eb.fn.countAll<number>().as('tasks')])
         .groupBy(day)
         .execute(),
       base
-        .select((eb) => ['model', eb.fn.sum<number>('cost_credits').as('credits'), eb.fn.countAll<number>().as('tasks')])
+        .select((eb) => ['model', eb.fn.sum<number>('charged_micro').as('micro'), eb.fn.countAll<number>().as('tasks')])
         .groupBy('model')
         .execute(),
     ]);
@@ -38,10 +40,10 @@ export class UsageService {
     const by_day = Array.from({ length: days }, (_, i) => {
       const d = new Date(today - (days - 1 - i) * DAY_MS).toISOString().slice(0, 10);
       const row = found.get(d);
-      return { day: d, credits: Number(row?.credits ?? 0), tasks: Number(row?.tasks ?? 0) };
+      return { day: d, credits: toCredits(Number(row?.micro ?? 0)), tasks: Number(row?.tasks ?? 0) };
     });
     const by_model = perModel
-      .map((r) => ({ model: r.model, credits: Number(r.credits), tasks: Number(r.tasks) }))
+      .map((r) => ({ model: r.model, credits: toCredits(Number(r.micro)), tasks: Number(r.tasks) }))
       .sort((a, b) => b.credits - a.credits || b.tasks - a.tasks || a.model.localeCompare(b.model));
     return { days, by_day, by_model };
   }

@@ -4,7 +4,8 @@ import type { TaskQueue } from '../queue/types.js';
 import type { Catalog } from '../services/catalog.js';
 import type { TaskRow, TaskService } from '../services/tasks.js';
 import type { NodeRouter } from './router.js';
-import { LOCAL_NODE, type Logger } from './shared.js';
+import type { Logger } from '../lib/logger.js';
+import { LOCAL_NODE } from './shared.js';
 
 export class Dispatcher {
   constructor(

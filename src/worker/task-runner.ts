@@ -1,20 +1,19 @@
-// Runs one task on one node: claim it, call the node's provider, convert and store the images,
-// then finish it (capture) or fail it (release). Retryable upstream faults go back on the queue
-// with back-off, to another node when there is one, until the attempts run out.
+// Runs one task on one node: claim it, hand it to its modality (which calls the node's provider
+// operation and turns the result into verified, stored media), then finish it (settle) or fail
+// it (release). Retryable upstream faults go back on the queue with back-off, to another node
+// when there is one, until the attempts run out.
 import type { Settings } from '../config/settings.js';
-import { normalizeImage } from '../images/normalize.js';
-import { randomToken } from '../lib/ids.js';
-import { UpstreamError } from '../providers/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { modalityOf } from '../modalities/registry.js';
+import { UpstreamCanceled, UpstreamError } from '../providers/errors.js';
 import { getProvider } from '../providers/registry.js';
-import type { GenerateInput, ProviderContext } from '../providers/types.js';
+import type { ProviderContext } from '../providers/types.js';
 import type { TaskJob, TaskQueue } from '../queue/types.js';
 import type { Catalog } from '../services/catalog.js';
-import type { ImageTaskInput } from '../services/generation-request.js';
-import type { StoredImage, TaskRow, TaskService } from '../services/tasks.js';
+import type { TaskRow, TaskService } from '../services/tasks.js';
 import type { Storage } from '../storage/types.js';
-import { CONTENT_TYPES } from '../storage/types.js';
 import type { NodeRouter } from './router.js';
-import type { Logger, Metrics } from './shared.js';
+import { LOCAL_NODE, type Metrics } from './shared.js';
 
 export interface RunnerDeps {
   settings: Settings;
@@ -27,6 +26,9 @@ export interface RunnerDeps {
   metrics?: Metrics;
 }
 
+/** How often a running task's progress may be written. */
+const PROGRESS_EVERY_MS = 1000;
+
 export class TaskRunner {
   private readonly aborts = new AbortController();
 
@@ -38,56 +40,49 @@ export class TaskRunner {
   }
 
   async run(job: TaskJob): Promise<void> {
-    const { tasks, catalog, router } = this.deps;
-    const leaseMs = this.deps.settings.leaseMs;
-    const task = await tasks.claim(job.taskId, job.node, leaseMs);
+    const { tasks, catalog, router, settings } = this.deps;
+    const task = await tasks.claim(job.taskId, job.node, settings.leaseMs);
     if (!task) return; // finished, canceled, or another worker has it
-    const log = this.deps.log.child({ task_id: task.id, node: job.node, request_id: task.request_id, attempt: task.attempts });
+    const log = this.deps.log.child({ task_id: task.id, node: job.node, request_id: task.request_id, attempt: task.attempts, type: task.type });
     const model = catalog.model(task.model);
+    const modality = modalityOf(task.type);
     const node = task.livemode ? catalog.node(job.node) : undefined;
-    if (!model || (task.livemode && !node)) {
+    if (!model || !modality || (task.livemode && !node)) {
       await tasks.fail(task.id, { code: 'model_unavailable', message: `Node '${job.node}' no longer serves '${task.model}'.` });
       return;
     }
-    const providerId = node?.provider ?? 'local';
-    const input = JSON.parse(task.input) as ImageTaskInput;
-    const [width, height] = model.params.size.values[input.size]!;
+    const providerId = node?.provider ?? LOCAL_NODE;
     const started = Date.now();
-    const lease = setInterval(() => void tasks.extendLease(task.id, leaseMs).catch(() => undefined), leaseMs / 3);
+    const lease = setInterval(() => void tasks.extendLease(task.id, settings.leaseMs).catch(() => undefined), settings.leaseMs / 3);
     router.started(job.node);
     log.info({ model: task.model, provider: providerId }, 'task started');
+    let lastProgress = 0;
     try {
       const ctx: ProviderContext = {
         signal: this.aborts.signal,
         credentials: node?.credentials ?? {},
-        timeoutMs: this.deps.settings.upstreamTimeoutMs,
+        timeoutMs: settings.upstreamTimeoutMs,
         log,
+        progress: (percent) => {
+          if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
+          lastProgress = Date.now();
+          void tasks.setProgress(task.id, percent).catch(() => undefined);
+        },
+        cancelRequested: () => tasks.cancelRequested(task.id),
       };
-      const generateInput: GenerateInput = {
+      const result = await modality.execute({
         taskId: task.id,
-        model: model.id,
-        upstreamModel: model.upstream_model,
-        prompt: input.prompt,
-        size: input.size,
-        width,
-        height,
-        renderingSpeed: input.rendering_speed,
-        outputFormat: input.output_format,
-        seed: input.seed,
-        negativePrompt: input.negative_prompt,
-      };
-      const generated = await getProvider(providerId).generate(generateInput, ctx);
-      const images: StoredImage[] = [];
-      for (const image of generated) {
-        const out = await normalizeImage(image.data, { width, height, format: input.output_format });
-        const name = `img_${randomToken(24)}.${out.format}`;
-        await this.deps.storage.put(name, out.data, CONTENT_TYPES[out.format]!);
-        images.push({ path: `/files/${name}`, width: out.width, height: out.height, format: out.format, bytes: out.data.length, ...(image.seed !== undefined ? { seed: image.seed } : {}) });
-      }
-      const done = await tasks.succeed(task.id, { images });
+        input: JSON.parse(task.input),
+        model,
+        provider: getProvider(providerId),
+        ctx,
+        storage: this.deps.storage,
+        settings: { allowPrivateUrls: settings.allowPrivateUrls, maxInputBytes: settings.maxInputBytes },
+      });
+      const done = await tasks.succeed(task.id, result.output, result.quantity);
       router.succeeded(job.node);
       this.deps.metrics?.taskFinished(task, 'succeeded', job.node, Date.now() - started);
-      log.info({ images: images.length, ms: Date.now() - started, recorded: done }, 'task succeeded');
+      log.info({ ms: Date.now() - started, recorded: done }, 'task succeeded');
     } catch (err) {
       await this.handleFailure(task, job, err, log, started);
     } finally {
@@ -97,18 +92,24 @@ export class TaskRunner {
 
   private async handleFailure(task: TaskRow, job: TaskJob, err: unknown, log: Logger, started: number): Promise<void> {
     const { tasks, router, settings, queue } = this.deps;
+    if (err instanceof UpstreamCanceled) {
+      const canceled = await tasks.fail(task.id, { code: 'canceled', message: 'Canceled at the client’s request.' }, 'canceled', ['running']);
+      log.info({ refunded: canceled && task.hold_micro > 0 }, 'task canceled upstream');
+      return;
+    }
     const upstream = err instanceof UpstreamError ? err : undefined;
     const retryable = upstream?.retryable ?? false;
     const code = upstream?.code ?? 'internal_error';
-    const message = upstream?.message ?? 'The task failed inside the platform. The credits were returned.';
-    router.failed(job.node, message, retryable);
+    router.failed(job.node, upstream?.message ?? String(err), retryable);
     this.deps.metrics?.upstreamError(job.node, code);
     if (this.aborts.signal.aborted) {
       // Shutting down: leave it for the next start (or another worker) to pick up.
       log.warn({ code }, 'task interrupted by shutdown');
       return;
     }
-    if (!upstream) log.warn({ err }, 'task failed with an unexpected error');
+    // The upstream's own words stay in our log; the client gets ours.
+    if (upstream) log.warn({ code, upstream_message: upstream.message }, 'upstream call failed');
+    else log.warn({ err }, 'task failed with an unexpected error');
     if (retryable && task.attempts < settings.maxAttempts && (await tasks.requeue(task.id))) {
       const model = task.livemode ? task.model : undefined;
       const next = model ? router.pick(model, job.node)?.id ?? job.node : job.node;
@@ -117,8 +118,29 @@ export class TaskRunner {
       await queue.enqueue({ taskId: task.id, node: next, attempt: task.attempts }, { delayMs });
       return;
     }
-    const failed = await tasks.fail(task.id, { code, message });
+    const failed = await tasks.fail(task.id, { code, message: clientMessage(code, upstream) });
     this.deps.metrics?.taskFinished(task, 'failed', job.node, Date.now() - started);
-    log.warn({ code, refunded: failed && task.cost_credits > 0 }, 'task failed');
+    log.warn({ code, refunded: failed && task.hold_micro > 0 }, 'task failed');
   }
+}
+
+const MESSAGES: Record<string, string> = {
+  content_policy_violation: 'The provider refused this request on safety grounds. Change the prompt or the input and try again.',
+  upstream_invalid_request: 'The provider refused this request as invalid.',
+  upstream_auth_failed: 'The provider refused the platform’s credentials. The operator has been told; try again later.',
+  upstream_rate_limited: 'The provider is rate limiting requests. Try again later.',
+  upstream_unavailable: 'The provider is unavailable. Try again later.',
+  upstream_timeout: 'The provider did not answer in time.',
+  upstream_bad_response: 'The provider answered with a result that is not what was asked.',
+  upstream_failed: 'The provider could not complete the request.',
+  internal_error: 'The task failed inside the platform.',
+};
+
+/**
+ * What the client reads: our words for the code, plus the detail when it is ours (our own checks
+ * of the input, such as an image URL that could not be fetched); never the upstream's raw text.
+ */
+function clientMessage(code: string, err: UpstreamError | undefined): string {
+  const base = err?.clientDetail ?? MESSAGES[code] ?? MESSAGES.upstream_failed!;
+  return `${base} The credits were returned.`;
 }

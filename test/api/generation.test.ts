@@ -1,6 +1,7 @@
 // The seed's request, end to end over HTTP, on both databases: 202, then queued -> running ->
 // succeeded, and the image URL serves real bytes of the right format and shape.
 import assert from 'node:assert/strict';
+import { fromCredits } from '../../src/lib/credits.js';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { dbTargets, dropCreatedDatabases } from '../helpers/databases.js';
@@ -96,7 +97,7 @@ for (const target of await dbTargets()) {
       assert.deepEqual(task.cost, { credits: 1, charged: true });
       assert.equal(task.livemode, true);
       assert.equal(task.output.images[0].seed, 7);
-      assert.deepEqual(await server.platform.ledger.balances(live.userId), { balance: 2, reserved: 0 });
+      assert.deepEqual(await server.platform.ledger.balances(live.userId), { balance: fromCredits(2), reserved: 0 });
       const kinds = (await server.platform.ledger.list(live.userId, { limit: 10 })).map((e) => e.kind).sort();
       assert.deepEqual(kinds, ['capture', 'grant', 'hold']);
     });
@@ -120,7 +121,7 @@ for (const target of await dbTargets()) {
       assert.equal(reused.status, 422);
       assert.equal(reused.body.error.code, 'idempotency_key_reused');
       await server.waitForTask(first.body.id, live.key);
-      assert.equal((await server.platform.ledger.balances(live.userId)).balance, 4);
+      assert.equal((await server.platform.ledger.balances(live.userId)).balance, fromCredits(4));
     });
 
     test('queued tasks can be canceled and are refunded', async () => {
@@ -133,7 +134,7 @@ for (const target of await dbTargets()) {
       const canceled = await server.api('POST', `/api/v1/tasks/${created.body.id}/cancel`, { key: live.key });
       if (canceled.status === 200) {
         assert.equal(canceled.body.status, 'canceled');
-        assert.deepEqual(await server.platform.ledger.balances(live.userId), { balance: 2, reserved: 0 });
+        assert.deepEqual(await server.platform.ledger.balances(live.userId), { balance: fromCredits(2), reserved: 0 });
       } else {
         // It had already started: then it may not be canceled, and is charged on success.
         assert.equal(canceled.status, 409);

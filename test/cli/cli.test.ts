@@ -28,11 +28,19 @@ test('users, keys and credits from the command line, with --json', async () => {
   assert.equal(listed.data.length, 2);
   assert.ok(listed.data.every((k: any) => !('key' in k) && !('hash' in k)), 'a key is shown once, never listed');
 
-  const granted = await aio('credits', 'grant', '--user', 'ops@example.com', '--amount', '250', '--note', 'welcome');
+  const granted = await aio('credits', 'grant', '--user', 'ops@example.com', '--amount', '250', '--note', 'bonus');
   assert.equal(granted.balance, 250);
+  const fraction = await aio('credits', 'grant', '--user', 'ops@example.com', '--amount', '0.125', '--note', 'welcome');
+  assert.deepEqual([fraction.granted, fraction.balance], [0.125, 250.125]);
   const shown = await aio('credits', 'show', '--user', 'ops@example.com');
-  assert.equal(shown.balance, 250);
+  assert.deepEqual([shown.balance, shown.reserved], [250.125, 0]);
   assert.equal(shown.recent[0].note, 'welcome');
+  assert.deepEqual([shown.recent[0].amount, shown.recent[0].balance_after], [0.125, 250.125], 'credits as decimals, not micro-credits');
+  for (const bad of ['1.0000001', 'ten', '0']) {
+    const refused = await run(process.execPath, [BIN, 'credits', 'grant', '--user', 'ops@example.com', '--amount', bad, '--json'], { env }).catch((e) => e);
+    assert.equal(refused.code, 1, bad);
+    assert.equal(JSON.parse(refused.stdout).error.code, 'invalid_amount', bad);
+  }
 
   const revoked = await aio('keys', 'revoke', live.id);
   assert.ok(revoked.revoked_at);

@@ -3,6 +3,7 @@
 // tasks and usage.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { MICRO, fromCredits } from '../../src/lib/credits.js';
 import { dbTargets, dropCreatedDatabases } from '../helpers/databases.js';
 import { signUp } from '../helpers/dashboard.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -21,14 +22,14 @@ for (const target of await dbTargets()) {
     });
     after(() => server?.close());
 
-    const grant = (userId: string, credits: number, note = 'test') => server.platform.ledger.credit(userId, credits, 'grant', note);
+    const grant = (userId: string, credits: number, note = 'test') => server.platform.ledger.credit(userId, fromCredits(credits), 'grant', note);
 
-    test('account shows the user and the balances', async () => {
+    test('account shows the user and the balances, in decimal credits', async () => {
       const browser = await signUp(server);
-      await grant(browser.userId, 42);
+      await grant(browser.userId, 42.125);
       const res = await browser.get('/api/account');
       assert.equal(res.status, 200);
-      assert.deepEqual(res.body, { user: res.body.user, balance: 42, reserved: 0 });
+      assert.deepEqual(res.body, { user: res.body.user, balance: 42.125, reserved: 0 });
       assert.equal(res.body.user.email, browser.email);
     });
 
@@ -80,14 +81,19 @@ for (const target of await dbTargets()) {
       expectError(await browser.post('/api/account/keys', { expires_at: 'tomorrow' }), 400, 'invalid_parameter', 'expires_at');
       expectError(await browser.post('/api/account/keys', { expires_at: '2001-01-01T00:00:00Z' }), 400, 'invalid_parameter', 'expires_at');
       expectError(await browser.post('/api/account/keys', { credit_limit: 0 }), 400, 'invalid_parameter', 'credit_limit');
-      expectError(await browser.post('/api/account/keys', { credit_limit: 2.5 }), 400, 'invalid_parameter', 'credit_limit');
+      expectError(await browser.post('/api/account/keys', { credit_limit: -5 }), 400, 'invalid_parameter', 'credit_limit');
+      expectError(await browser.post('/api/account/keys', { credit_limit: 2.0000001 }), 400, 'invalid_parameter', 'credit_limit');
+      expectError(await browser.post('/api/account/keys', { credit_limit: '10' }), 400, 'invalid_parameter', 'credit_limit');
+      expectError(await browser.post('/api/account/keys', { credit_limit: 1_000_000_001 }), 400, 'invalid_parameter', 'credit_limit');
       expectError(await browser.post('/api/account/keys', { allowed_models: ['nope-1'] }), 400, 'invalid_parameter', 'allowed_models');
       expectError(await browser.post('/api/account/keys', { allowed_models: 'aio-poster' }), 400, 'invalid_parameter', 'allowed_models');
       expectError(await browser.post('/api/account/keys', { test: 'yes' }), 400, 'invalid_parameter', 'test');
-      const ok = await browser.post('/api/account/keys', { name: 'full', expires_at: '2099-12-31T23:00:00+01:00', credit_limit: 50, allowed_models: ['aio-poster', 'aio-poster'] });
+      const ok = await browser.post('/api/account/keys', { name: 'full', expires_at: '2099-12-31T23:00:00+01:00', credit_limit: 50.000001, allowed_models: ['aio-poster', 'aio-poster'] });
       assert.equal(ok.status, 201, ok.text);
       assert.equal(ok.body.expires_at, '2099-12-31T22:00:00.000Z');
-      assert.equal(ok.body.credit_limit, 50);
+      assert.equal(ok.body.credit_limit, 50.000001);
+      assert.equal(ok.body.spent, 0);
+      assert.equal((await server.platform.keys.list(browser.userId)).find((k) => k.id === ok.body.id)!.credit_limit, 50_000_001, 'stored in micro-credits');
       assert.deepEqual(ok.body.allowed_models, ['aio-poster']);
       assert.equal(ok.body.livemode, true);
     });
@@ -110,11 +116,13 @@ for (const target of await dbTargets()) {
     test('a key credit limit stops spending at the limit (402), while the account still has credits', async () => {
       const browser = await signUp(server);
       await grant(browser.userId, 100);
-      const { body } = await browser.post('/api/account/keys', { credit_limit: 3 });
+      // aio-poster costs 1 credit: a limit of 3.5 allows three.
+      const { body } = await browser.post('/api/account/keys', { credit_limit: 3.5 });
       for (let i = 0; i < 3; i++) assert.equal((await server.api('POST', GEN, { key: body.key, body: { model: 'aio-poster', prompt: `p${i}` } })).status, 202);
       expectError(await server.api('POST', GEN, { key: body.key, body: { model: 'aio-poster', prompt: 'one too many' } }), 402, 'key_credit_limit_reached');
       const keys = (await browser.get('/api/account/keys')).body.data;
       assert.equal(keys[0].spent, 3);
+      assert.equal(keys[0].credit_limit, 3.5);
       // Another key of the same account is not limited.
       const { body: free } = await browser.post('/api/account/keys', {});
       assert.equal((await server.api('POST', GEN, { key: free.key, body: { model: 'aio-poster', prompt: 'fine' } })).status, 202);
@@ -128,16 +136,16 @@ for (const target of await dbTargets()) {
         await grant(browser.userId, i, `grant ${i}`);
         await tick();
       }
-      await server.platform.ledger.credit(browser.userId, -2, 'adjustment', 'correction');
+      await server.platform.ledger.credit(browser.userId, -2.5 * MICRO, 'adjustment', 'correction');
       const page1 = await browser.get('/api/account/ledger?limit=4');
       assert.equal(page1.status, 200);
       assert.equal(page1.body.object, 'list');
       assert.equal(page1.body.data.length, 4);
       assert.equal(page1.body.has_more, true);
       assert.equal(page1.body.data[0].kind, 'adjustment');
-      assert.equal(page1.body.data[0].amount, -2);
-      assert.equal(page1.body.data[0].balance_after, 13);
-      assert.deepEqual(Object.keys(page1.body.data[0]).sort(), ['amount', 'balance_after', 'created_at', 'id', 'kind', 'note', 'reserved_delta', 'task_id']);
+      assert.equal(page1.body.data[0].amount, -2.5);
+      assert.equal(page1.body.data[0].balance_after, 12.5);
+      assert.deepEqual(Object.keys(page1.body.data[0]).sort(), ['amount', 'api_key_id', 'balance_after', 'created_at', 'id', 'kind', 'note', 'reserved_delta', 'task_id']);
       const page2 = await browser.get(`/api/account/ledger?limit=4&starting_after=${page1.body.data[3].id}`);
       assert.equal(page2.body.data.length, 2);
       assert.equal(page2.body.has_more, false);
@@ -155,7 +163,7 @@ for (const target of await dbTargets()) {
       assert.equal((await other.get('/api/account/ledger')).body.data.length, 0);
     });
 
-    test('tasks and usage: captured credits of succeeded live tasks per day and per model', async () => {
+    test('tasks and usage: credits captured from live tasks per day and per model', async () => {
       const browser = await signUp(server);
       await grant(browser.userId, 50);
       const { body: live } = await browser.post('/api/account/keys', {});
@@ -164,22 +172,31 @@ for (const target of await dbTargets()) {
       for (let i = 0; i < 3; i++) ids.push((await server.api('POST', GEN, { key: live.key, body: { model: 'aio-poster', prompt: `live ${i}` } })).body.id);
       ids.push((await server.api('POST', GEN, { key: testKey.key, body: { model: 'aio-poster', prompt: 'test mode' } })).body.id);
       for (const id of ids) assert.equal((await server.waitForTask(id, id === ids[3] ? testKey.key : live.key)).status, 'succeeded');
-      // A failed live task (held, then released, never captured) does not count. Made without
-      // dispatching it, so no worker can finish it first.
+      // A failed live task (held, then released, never captured) does not count; one that held 2
+      // credits and delivered 1.5 units counts 1.5. Made without dispatching them, so no worker
+      // can finish them first.
       const { platform } = server;
       const user = (await platform.users.findById(browser.userId))!;
       const liveRow = (await platform.keys.list(user.id)).find((k) => k.id === live.id)!;
-      const doomed = await platform.tasks.create({ user, key: liveRow, input: { model: 'aio-poster', prompt: 'to fail', size: '1:1', rendering_speed: 'BALANCED', output_format: 'png' } });
+      const made = (prompt: string, quantity: number) =>
+        platform.tasks.create({ user, key: liveRow, type: 'image', model: 'aio-poster', input: { model: 'aio-poster', prompt }, price: { unit: 'image', rate: 'base', unit_price_micro: MICRO, quantity } });
+      const doomed = await made('to fail', 1);
       assert.equal(await platform.tasks.fail(doomed.id, { code: 'x', message: 'made to fail' }), true);
+      const partial = await made('partly delivered', 2);
+      assert.ok(await platform.tasks.claim(partial.id, 'test', 60_000));
+      assert.equal(await platform.tasks.succeed(partial.id, {}, 1.5), true);
+      assert.equal((await platform.tasks.get(partial.id))!.charged_micro, 1_500_000);
+      assert.equal((await browser.get('/api/account')).body.balance, 50 - 3 - 1.5);
+      assert.equal((await browser.get('/api/account/keys')).body.data.find((k: any) => k.id === live.id).spent, 4.5);
 
       const tasks = await browser.get('/api/account/tasks?limit=2');
       assert.equal(tasks.body.data.length, 2);
       assert.equal(tasks.body.has_more, true);
       assert.equal(tasks.body.data[0].object, 'task');
       const more = await browser.get(`/api/account/tasks?starting_after=${tasks.body.data[1].id}`);
-      assert.equal(more.body.data.length, 3);
+      assert.equal(more.body.data.length, 4);
       const succeeded = await browser.get('/api/account/tasks?status=succeeded&model=aio-poster');
-      assert.ok(succeeded.body.data.length >= 4);
+      assert.equal(succeeded.body.data.length, 5);
       const one = await browser.get(`/api/account/tasks/${ids[0]}`);
       assert.equal(one.body.id, ids[0]);
       assert.equal(one.body.status, 'succeeded');
@@ -192,9 +209,9 @@ for (const target of await dbTargets()) {
       assert.equal(usage.body.days, 7);
       assert.equal(usage.body.by_day.length, 7);
       const today = new Date().toISOString().slice(0, 10);
-      assert.deepEqual(usage.body.by_day.at(-1), { day: today, credits: 3, tasks: 3 });
+      assert.deepEqual(usage.body.by_day.at(-1), { day: today, credits: 4.5, tasks: 4 });
       assert.ok(usage.body.by_day.slice(0, -1).every((d: any) => d.credits === 0 && d.tasks === 0));
-      assert.deepEqual(usage.body.by_model, [{ model: 'aio-poster', credits: 3, tasks: 3 }]);
+      assert.deepEqual(usage.body.by_model, [{ model: 'aio-poster', credits: 4.5, tasks: 4 }]);
       assert.equal((await browser.get('/api/account/usage')).body.by_day.length, 30);
       expectError(await browser.get('/api/account/usage?days=91'), 400, 'invalid_parameter', 'days');
     });

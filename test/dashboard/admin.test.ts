@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadSettings } from '../../src/config/settings.js';
+import { MICRO, fromCredits } from '../../src/lib/credits.js';
 import { createPlatform } from '../../src/platform.js';
 import { dbTargets, dropCreatedDatabases, tempDir } from '../helpers/databases.js';
 import { Browser, PASSWORD, signInAdmin, signUp } from '../helpers/dashboard.js';
@@ -74,22 +75,25 @@ for (const target of await dbTargets()) {
 
     test("a grant with a note lands in the user's ledger; a negative one cannot overdraw", async () => {
       const user = await signUp(server);
-      const res = await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: 250, note: 'Welcome credits' });
+      const res = await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: 250.75, note: 'Welcome credits' });
       assert.equal(res.status, 200, res.text);
-      assert.equal(res.body.balance, 250);
+      assert.equal(res.body.balance, 250.75);
+      assert.equal((await server.platform.ledger.balances(user.userId)).balance, 250_750_000);
       assert.equal(res.body.entry.kind, 'grant');
       assert.equal(res.body.entry.note, 'Welcome credits');
       const ledger = (await user.get('/api/account/ledger')).body.data;
       assert.equal(ledger[0].id, res.body.entry.id);
       assert.equal(ledger[0].note, 'Welcome credits');
-      assert.equal(ledger[0].amount, 250);
+      assert.equal(ledger[0].amount, 250.75);
 
-      const minus = await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: -50, note: 'refund reversed' });
+      const minus = await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: -50.75, note: 'refund reversed' });
       assert.equal(minus.body.balance, 200);
       assert.equal(minus.body.entry.kind, 'adjustment');
       expectError(await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: -500, note: 'too much' }), 400, 'insufficient_credits');
       expectError(await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: 0, note: 'zero' }), 400, 'invalid_parameter', 'amount');
-      expectError(await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: 1.5, note: 'half' }), 400, 'invalid_parameter', 'amount');
+      expectError(await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: 1.0000001, note: 'too fine' }), 400, 'invalid_parameter', 'amount');
+      expectError(await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: '5', note: 'text' }), 400, 'invalid_parameter', 'amount');
+      expectError(await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: 2_000_000_000, note: 'too much' }), 400, 'invalid_parameter', 'amount');
       expectError(await admin.post(`/api/admin/users/${user.userId}/grant`, { amount: 5 }), 400, 'missing_parameter', 'note');
       expectError(await admin.post('/api/admin/users/usr_nobody/grant', { amount: 5, note: 'x' }), 404, 'user_not_found');
       assert.equal((await user.get('/api/account')).body.balance, 200);
@@ -97,7 +101,7 @@ for (const target of await dbTargets()) {
 
     test('disabling a user refuses their sessions, their login and their API keys; enabling restores them', async () => {
       const user = await signUp(server);
-      await server.platform.ledger.credit(user.userId, 10, 'grant', 'test');
+      await server.platform.ledger.credit(user.userId, fromCredits(10), 'grant', 'test');
       const { body: key } = await user.post('/api/account/keys', { test: true });
       const off = await admin.post(`/api/admin/users/${user.userId}/disable`, { disabled: true });
       assert.equal(off.status, 200, off.text);
@@ -175,6 +179,13 @@ for (const target of await dbTargets()) {
 
       expectError(await admin.post('/api/admin/redemption-codes', { count: 1001, credits: 5 }), 400, 'invalid_parameter', 'count');
       expectError(await admin.post('/api/admin/redemption-codes', { count: 1, credits: 0 }), 400, 'invalid_parameter', 'credits');
+      expectError(await admin.post('/api/admin/redemption-codes', { count: 1, credits: 0.0000001 }), 400, 'invalid_parameter', 'credits');
+      expectError(await admin.post('/api/admin/redemption-codes', { count: 1, credits: 10_000_001 }), 400, 'invalid_parameter', 'credits');
+
+      // A code may be worth part of a credit.
+      const [half] = (await admin.post('/api/admin/redemption-codes', { count: 1, credits: 0.5 })).body.data;
+      assert.equal(half.credits, 0.5);
+      assert.deepEqual((await user.post('/api/account/redeem', { code: half.code })).body, { credits: 0.5, balance: 75.5 });
     });
 
     test('10 concurrent redemptions of one code credit it once', async () => {
@@ -185,7 +196,7 @@ for (const target of await dbTargets()) {
       assert.equal(ok.length, 1, JSON.stringify(attempts.map((r) => r.status)));
       assert.ok(attempts.filter((r) => r.status !== 200).every((r) => r.status === 409 && r.body.error.code === 'code_already_redeemed'));
       const balances = await Promise.all(users.map((u) => server.platform.ledger.balances(u.userId)));
-      assert.equal(balances.reduce((sum, b) => sum + b.balance, 0), 40);
+      assert.equal(balances.reduce((sum, b) => sum + b.balance, 0), 40 * MICRO);
       const entries = await server.platform.db.selectFrom('ledger_entries').selectAll().where('kind', '=', 'redeem').where('note', 'like', `%${code.code}%`).execute();
       assert.equal(entries.length, 1);
     });
@@ -200,7 +211,7 @@ for (const target of await dbTargets()) {
 
     test('model overrides: disabling hides a model and refuses generation; a new price applies to new tasks', async () => {
       const user = await signUp(server);
-      await server.platform.ledger.credit(user.userId, 100, 'grant', 'test');
+      await server.platform.ledger.credit(user.userId, fromCredits(100), 'grant', 'test');
       const { body: key } = await user.post('/api/account/keys', {});
 
       const models = await admin.get('/api/admin/models');
@@ -209,7 +220,7 @@ for (const target of await dbTargets()) {
       assert.equal(poster.enabled, true);
       assert.equal(poster.price.credits, 1);
       assert.equal(poster.override, null);
-      assert.deepEqual(poster.catalog_file, { enabled: true, price_credits: 1 });
+      assert.deepEqual(poster.catalog_file, { enabled: true, credits: 1 });
 
       try {
         const off = await admin.patch('/api/admin/models/aio-poster', { enabled: false });
@@ -229,13 +240,22 @@ for (const target of await dbTargets()) {
         assert.equal(task.status, 202, JSON.stringify(task.body));
         assert.equal(task.body.cost.credits, 7);
         assert.equal((await server.waitForTask(task.body.id, key.key)).status, 'succeeded');
-        assert.equal((await server.platform.ledger.balances(user.userId)).balance, 93);
+        assert.equal((await server.platform.ledger.balances(user.userId)).balance, 93 * MICRO);
 
         // Only the price is left overridden: sending enabled null goes back to the file's value.
         const partly = await admin.patch('/api/admin/models/aio-poster', { enabled: null });
         assert.deepEqual({ enabled: partly.body.override.enabled, price: partly.body.override.price_credits }, { enabled: null, price: 7 });
 
+        // A unit price may be a fraction of a credit; it is kept in micro-credits.
+        const fine = await admin.patch('/api/admin/models/aio-poster', { price_credits: 0.125 });
+        assert.equal(fine.status, 200, fine.text);
+        assert.equal(fine.body.override.price_credits, 0.125);
+        assert.equal(fine.body.price.credits, 0.125);
+        assert.equal(server.platform.overrides.get('aio-poster')!.unit_price_micro, 125_000);
+
         expectError(await admin.patch('/api/admin/models/aio-poster', { price_credits: -1 }), 400, 'invalid_parameter', 'price_credits');
+        expectError(await admin.patch('/api/admin/models/aio-poster', { price_credits: 0.1234567 }), 400, 'invalid_parameter', 'price_credits');
+        expectError(await admin.patch('/api/admin/models/aio-poster', { price_credits: '7' }), 400, 'invalid_parameter', 'price_credits');
         expectError(await admin.patch('/api/admin/models/aio-poster', { enabled: 'no' }), 400, 'invalid_parameter', 'enabled');
         expectError(await admin.patch('/api/admin/models/nope-1', { enabled: false }), 404, 'model_not_found');
       } finally {
@@ -251,15 +271,15 @@ for (const target of await dbTargets()) {
         logger: quietLogger(),
       });
       try {
-        assert.equal(other.catalog.model('aio-poster')!.price_credits, 1);
+        assert.equal(other.catalog.model('aio-poster')!.price.credits, 1);
         await admin.patch('/api/admin/models/aio-poster', { price_credits: 3 });
         const deadline = Date.now() + 5000;
-        while (other.catalog.model('aio-poster')!.price_credits !== 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-        assert.equal(other.catalog.model('aio-poster')!.price_credits, 3);
+        while (other.catalog.model('aio-poster')!.price.credits !== 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(other.catalog.model('aio-poster')!.price.credits, 3);
         // A platform that starts later applies it from the start.
         const late = await createPlatform(loadSettings({ AIO_DATA_DIR: path.join(dataDir, 'late'), DATABASE_URL: databaseUrl }), { logger: quietLogger() });
         try {
-          assert.equal(late.catalog.model('aio-poster')!.price_credits, 3);
+          assert.equal(late.catalog.model('aio-poster')!.price.credits, 3);
         } finally {
           await late.close();
         }

@@ -1,62 +1,72 @@
-// A fake fal queue following /work/shared/spec/upstreams.md: `Authorization: Key` auth, JSON
-// input queued at POST /{model-id}; the request goes IN_QUEUE -> IN_PROGRESS -> COMPLETED over a
-// few polls of status_url; the output, or a failed request's error body, is at response_url;
-// PUT cancel_url answers 202 while the request can still be cancelled. As on fal, the queue
-// URLs name the app (owner/name) without the model's sub-path, and the input is checked when the
-// request runs, so bad input shows up as a 422 at response_url.
+// A fake fal queue following /work/shared/spec/upstreams.md and upstreams-media-chat.md section 1:
+// `Authorization: Key` auth, JSON input queued at POST /{model-id}[/{subpath}]; the request goes
+// IN_QUEUE -> IN_PROGRESS -> COMPLETED over a few polls of status_url; the output, or a failed
+// request's error body, is at response_url; PUT cancel_url answers 202 only while the request has
+// not started. As on fal, the queue URLs name the app (owner/name) without the sub-path, and the
+// input is checked when the request runs, so bad input shows up as a 422 at response_url. The
+// models (FLUX, Kling, ElevenLabs music, birefnet, clarity) are in fal-models.ts.
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { type ErrorBody, type FakeOptions, type FakeUpstream, type RecordedRequest, randomSeed, sendError, sendJson, startFake } from './http-helpers.js';
+import { type ErrorBody, type FakeOptions, type FakeUpstream, type RecordedRequest, sendError, sendJson, startFake } from './http-helpers.js';
+import { InvalidInput, modelFor } from './fal-models.js';
+import { NOT_MEDIA } from './media.js';
 
 export type { RecordedRequest };
 
-const PRESETS: Record<string, [number, number]> = {
-  square_hd: [1024, 1024],
-  square: [512, 512],
-  portrait_4_3: [768, 1024],
-  portrait_16_9: [576, 1024],
-  landscape_4_3: [1024, 768],
-  landscape_16_9: [1024, 576],
-};
-const MAX_SIDE = 14142;
+/** fal's infrastructure failures: status and `detail` per `error_type`. */
+export const FAL_INFRA_ERRORS = {
+  request_timeout: [504, 'Request timed out'],
+  startup_timeout: [504, 'Startup timed out'],
+  runner_scheduling_failure: [503, 'Runner scheduling failure'],
+  runner_connection_timeout: [503, 'Runner connection timeout'],
+  runner_disconnected: [503, 'Runner disconnected'],
+} as const;
+export type FalInfraError = keyof typeof FAL_INFRA_ERRORS;
 
 export interface FakeFal extends FakeUpstream {
-  /** How `unsafe` shows: `nsfw` = COMPLETED with `has_nsfw_concepts: [true]`; `error` = a 422 content_policy_violation at response_url. */
+  /** How `unsafe` shows on FLUX: `nsfw` = COMPLETED with `has_nsfw_concepts: [true]`; `error` = a 422 content_policy_violation at response_url. Other models always refuse with the 422. */
   unsafeKind: 'nsfw' | 'error';
   /** Status polls a request answers before COMPLETED (the first half IN_QUEUE, the rest IN_PROGRESS). */
   pollsToComplete: number;
+  /** Requests stay IN_QUEUE (cancellable) for as long as this is on. */
+  holdInQueue: boolean;
+  /** Result media links point at files that do not exist (404). */
+  brokenMediaUrl: boolean;
+  /** Videos and music come out 2 s shorter than asked (music: half as long). */
+  wrongDuration: boolean;
   /** When set, status polls answer this status value instead of the real one. */
   statusOverride?: string;
   /** The next `n` status polls answer `status` (and `body`) instead. */
   failNextPolls(n: number, status: number, body?: ErrorBody): void;
+  /** The next `n` API requests (submit, poll, result, cancel) fail with fal's infrastructure error of that type (503/504, `X-Fal-Error-Type`). */
+  failNextInfra(n: number, type: FalInfraError): void;
   /** The next request to complete fails: its response_url answers `status` with `body`. */
   failResult(status: number, body?: ErrorBody): void;
+  /** Submits seen so far. */
+  submits(): RecordedRequest[];
   /** Status polls seen so far. */
   polls(): RecordedRequest[];
   /** PUT cancel_url calls seen so far. */
   cancels(): RecordedRequest[];
+  /** Result (response_url) reads seen so far. */
+  results(): RecordedRequest[];
 }
 
 interface QueuedRequest {
   id: string;
   app: string;
+  endpoint: string;
   input: unknown;
   polls: number;
-  cancelled: boolean;
+  started: boolean;
   outcome?: { status: number; body: unknown };
-}
-
-type FalItem = { loc: string[]; msg: string; type: string };
-class InvalidInput extends Error {
-  constructor(readonly items: FalItem[]) {
-    super(items.map((i) => i.msg).join('; '));
-  }
 }
 
 export async function startFakeFal(opts: FakeOptions = {}): Promise<FakeFal> {
   const queue = new Map<string, QueuedRequest>();
   const resultFailures: Array<{ status: number; body: ErrorBody }> = [];
   const pollFailures: Array<{ status: number; body: ErrorBody }> = [];
+  const infraFailures: FalInfraError[] = [];
   const core = await startFake(
     {
       keyPrefix: 'fal-key-',
@@ -66,27 +76,41 @@ export async function startFakeFal(opts: FakeOptions = {}): Promise<FakeFal> {
     },
     opts,
   );
-  const defaults = { unsafeKind: 'nsfw' as const, pollsToComplete: 2, statusOverride: undefined };
+  const defaults = { unsafeKind: 'nsfw' as const, pollsToComplete: 2, statusOverride: undefined, holdInQueue: false, brokenMediaUrl: false, wrongDuration: false };
+  const isResult = (r: RecordedRequest) => r.method === 'GET' && /\/requests\/[^/]+$/.test(r.path);
   const fake = Object.assign(core.fake, defaults, {
     failNextPolls(n: number, status: number, body?: ErrorBody) {
       for (let i = 0; i < n; i++) pollFailures.push({ status, body: body ?? { detail: status >= 500 ? 'Service Unavailable' : `Request failed (${status})` } });
     },
+    failNextInfra(n: number, type: FalInfraError) {
+      for (let i = 0; i < n; i++) infraFailures.push(type);
+    },
     failResult(status: number, body?: ErrorBody) {
       resultFailures.push({ status, body: body ?? { detail: status >= 500 ? 'Internal Server Error' : `Request failed (${status})` } });
     },
+    submits: () => core.fake.requests.filter((r) => r.method === 'POST' && !r.file),
     polls: () => core.fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/status')),
     cancels: () => core.fake.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/cancel')),
+    results: () => core.fake.requests.filter((r) => !r.file && isResult(r)),
   }) as FakeFal;
   const reset = fake.reset;
   fake.reset = () => {
     reset();
     resultFailures.length = 0;
     pollFailures.length = 0;
+    infraFailures.length = 0;
     Object.assign(fake, defaults);
   };
   return fake;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest): Promise<void> {
+    const infra = infraFailures.shift();
+    if (infra) {
+      const [status, detail] = FAL_INFRA_ERRORS[infra];
+      const text = JSON.stringify({ detail, error_type: infra });
+      res.writeHead(status, { 'Content-Type': 'application/json', 'X-Fal-Error-Type': infra, 'Content-Length': Buffer.byteLength(text) });
+      return void res.end(text);
+    }
     const auth = req.headers.authorization ?? '';
     if (auth !== `Key ${fake.apiKey}`) return sendJson(res, 401, { detail: auth.startsWith('Key ') ? 'Invalid API key' : 'Missing or malformed Authorization header' });
 
@@ -104,7 +128,7 @@ export async function startFakeFal(opts: FakeOptions = {}): Promise<FakeFal> {
         if (fake.statusOverride) return sendJson(res, 200, { status: fake.statusOverride, response_url: urls.response_url });
         return sendJson(res, 200, {
           status,
-          ...(status === 'IN_QUEUE' ? { queue_position: Math.max(0, Math.ceil(fake.pollsToComplete / 2) - request.polls) } : {}),
+          ...(status === 'IN_QUEUE' ? { queue_position: fake.holdInQueue ? 3 : Math.max(0, Math.ceil(fake.pollsToComplete / 2) - request.polls) } : {}),
           response_url: urls.response_url,
           logs: null,
           ...(status === 'COMPLETED' ? { metrics: { inference_time: 0.42 } } : {}),
@@ -112,7 +136,8 @@ export async function startFakeFal(opts: FakeOptions = {}): Promise<FakeFal> {
       }
       if (action === '/cancel' && rec.method === 'PUT') {
         if (request.outcome) return sendJson(res, 400, { status: 'ALREADY_COMPLETED' });
-        request.cancelled = true;
+        // Only a request that has not started can be cancelled.
+        if (request.started) return sendJson(res, 400, { status: 'ALREADY_STARTED' });
         request.outcome = { status: 400, body: { detail: 'Request was cancelled' } };
         return sendJson(res, 202, { status: 'CANCELLATION_REQUESTED' });
       }
@@ -127,7 +152,7 @@ export async function startFakeFal(opts: FakeOptions = {}): Promise<FakeFal> {
     if (!model || rec.method !== 'POST') return sendJson(res, 404, { detail: 'Not Found' });
     if (!rec.headers['content-type']?.toLowerCase().startsWith('application/json') || rec.body === undefined)
       return sendJson(res, 422, { detail: [{ loc: ['body'], msg: 'Input should be a valid JSON object', type: 'json_invalid' }] });
-    const request: QueuedRequest = { id: randomUUID(), app: model[1]!, input: rec.body, polls: 0, cancelled: false };
+    const request: QueuedRequest = { id: randomUUID(), app: model[1]!, endpoint: rec.path.slice(1), input: rec.body, polls: 0, started: false };
     queue.set(request.id, request);
     sendJson(res, 200, { request_id: request.id, ...queueUrls(request), queue_position: 0 });
   }
@@ -140,78 +165,35 @@ export async function startFakeFal(opts: FakeOptions = {}): Promise<FakeFal> {
   /** Moves a request along on each poll; runs "the model" when it completes. */
   async function advance(request: QueuedRequest): Promise<string> {
     if (request.outcome) return 'COMPLETED';
-    if (request.polls <= Math.ceil(fake.pollsToComplete / 2)) return 'IN_QUEUE';
+    if (fake.holdInQueue || request.polls <= Math.ceil(fake.pollsToComplete / 2)) return 'IN_QUEUE';
+    request.started = true;
     if (request.polls <= fake.pollsToComplete) return 'IN_PROGRESS';
-    request.outcome = await run(request.input);
+    request.outcome = await run(request);
     return 'COMPLETED';
   }
 
-  async function run(input: unknown): Promise<{ status: number; body: unknown }> {
+  async function run(request: QueuedRequest): Promise<{ status: number; body: unknown }> {
     const failure = resultFailures.shift();
     if (failure) return { status: failure.status, body: failure.body };
-    let job: ReturnType<typeof checkInput>;
+    const input = request.input;
+    const body = (typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
     try {
-      job = checkInput(input);
+      const output = await modelFor(request.endpoint).run(body, request.endpoint, {
+        hostMedia,
+        makeImage: (w, h, format, seed) => core.makeImage(w, h, format, seed),
+        modes: fake,
+      });
+      return { status: 200, body: output };
     } catch (err) {
       if (err instanceof InvalidInput) return { status: 422, body: { detail: err.items } };
       throw err;
     }
-    if (fake.unsafe && fake.unsafeKind === 'error') {
-      const item = {
-        loc: ['body', 'prompt'],
-        msg: 'The content could not be processed because it contained material flagged by a content checker.',
-        type: 'content_policy_violation',
-        url: 'https://docs.fal.ai/errors#content_policy_violation',
-      };
-      return { status: 422, body: { detail: [item] } };
-    }
-    const seed = job.seed ?? randomSeed();
-    const contentType = `image/${job.format}`;
-    const images = [];
-    for (let i = 0; i < job.count; i++) {
-      // The safety checker blacks out what it flags.
-      const data = await core.makeImage(job.width, job.height, job.format, fake.unsafe ? 0 : seed + i);
-      images.push({ url: core.host(data, contentType), width: job.width, height: job.height, content_type: contentType });
-    }
-    return {
-      status: 200,
-      body: { images, timings: { inference: 0.42 }, seed, has_nsfw_concepts: images.map(() => fake.unsafe), prompt: job.prompt },
-    };
   }
-}
 
-/** FLUX's input, checked as fal's runner does (unknown fields are ignored, as pydantic does). */
-function checkInput(input: unknown): { prompt: string; width: number; height: number; seed?: number; count: number; format: 'png' | 'jpeg' } {
-  const body = (typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
-  const items: FalItem[] = [];
-  const bad = (field: string, msg: string, type: string) => items.push({ loc: ['body', field], msg, type });
-  const isInt = (v: unknown) => Number.isInteger(v);
-
-  if (typeof body.prompt !== 'string' || !body.prompt) bad('prompt', 'Field required', 'missing');
-  let [width, height] = PRESETS.landscape_4_3!;
-  const size = body.image_size;
-  if (typeof size === 'string') {
-    if (PRESETS[size]) [width, height] = PRESETS[size]!;
-    else bad('image_size', `Input should be one of ${Object.keys(PRESETS).join(', ')}`, 'enum');
-  } else if (typeof size === 'object' && size !== null) {
-    const { width: w, height: h } = size as { width?: unknown; height?: unknown };
-    if (!isInt(w) || (w as number) < 1 || (w as number) > MAX_SIDE) bad('image_size', `width must be an integer in 1..${MAX_SIDE}`, 'value_error');
-    else if (!isInt(h) || (h as number) < 1 || (h as number) > MAX_SIDE) bad('image_size', `height must be an integer in 1..${MAX_SIDE}`, 'value_error');
-    else [width, height] = [w as number, h as number];
-  } else if (size !== undefined) bad('image_size', 'Input should be a valid size', 'value_error');
-  if (body.seed !== undefined && (!isInt(body.seed) || (body.seed as number) < 0)) bad('seed', 'Input should be a valid integer', 'int_type');
-  if (body.num_images !== undefined && (!isInt(body.num_images) || (body.num_images as number) < 1 || (body.num_images as number) > 4))
-    bad('num_images', 'Input should be an integer in 1..4', 'value_error');
-  if (body.output_format !== undefined && body.output_format !== 'jpeg' && body.output_format !== 'png') bad('output_format', "Input should be 'jpeg' or 'png'", 'enum');
-  if (body.enable_safety_checker !== undefined && typeof body.enable_safety_checker !== 'boolean')
-    bad('enable_safety_checker', 'Input should be a valid boolean', 'bool_type');
-  if (items.length) throw new InvalidInput(items);
-  return {
-    prompt: body.prompt as string,
-    width,
-    height,
-    seed: body.seed as number | undefined,
-    count: (body.num_images as number | undefined) ?? 1,
-    format: (body.output_format as 'png' | 'jpeg' | undefined) ?? 'jpeg',
-  };
+  function hostMedia(data: Buffer, contentType: string): string {
+    if (fake.brokenMediaUrl) return `${fake.url}/_files/${randomUUID()}.bin?sig=gone`;
+    // Junk with a 200, as a CDN error page would be.
+    if (fake.garbage) return core.host(NOT_MEDIA, 'text/html');
+    return core.host(data, contentType);
+  }
 }

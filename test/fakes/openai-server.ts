@@ -1,7 +1,10 @@
-// A fake OpenAI Images API following /work/shared/spec/upstreams.md: Bearer auth, JSON body,
-// each model's own parameters checked strictly, `{"error":{message,type,param,code}}` errors.
+// A fake OpenAI API following /work/shared/spec/upstreams.md (Images) and upstreams-media-chat.md
+// section 3 (text-to-speech): Bearer auth, JSON body, each model's own parameters checked
+// strictly, `{"error":{message,type,param,code}}` errors. Speech answers real audio (FFmpeg) of
+// about the length the text takes to say, in the format asked for.
 import type http from 'node:http';
 import { type FakeOptions, type FakeUpstream, type ImageFormat, type RecordedRequest, sendJson, startFake } from './http-helpers.js';
+import { type FakeAudioFormat, NOT_MEDIA, fakeAudioContentType, makeAudio } from './media.js';
 
 export type { RecordedRequest };
 
@@ -80,34 +83,72 @@ export async function startFakeOpenAI(opts: FakeOptions = {}): Promise<FakeOpenA
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest): Promise<void> {
     try {
-      if (rec.path !== '/v1/images/generations' || rec.method !== 'POST')
-        throw new ApiError(404, `Invalid URL (${rec.method} ${rec.path})`, 'invalid_request_error', null, null);
+      const route = rec.method === 'POST' ? { '/v1/images/generations': images, '/v1/audio/speech': speech }[rec.path] : undefined;
+      if (!route) throw new ApiError(404, `Invalid URL (${rec.method} ${rec.path})`, 'invalid_request_error', null, null);
       checkAuth(req.headers.authorization, fake.apiKey);
-      const body = parseBody(rec);
-      const model = body.model as string;
-      const n = (body.n as number | undefined) ?? 1;
-      if (fake.unsafe)
-        throw model === 'dall-e-3'
-          ? new ApiError(400, 'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.', 'image_generation_user_error', null, 'content_policy_violation')
-          : new ApiError(400, 'Your request was rejected by the safety system. If you believe this is an error, contact us for help.', 'image_generation_user_error', null, 'moderation_blocked');
-      const size = !body.size || body.size === 'auto' ? '1024x1024' : (body.size as string);
-      const [width, height] = size.split('x').map(Number) as [number, number];
-      const format = (body.output_format as ImageFormat | undefined) ?? 'png';
-      const asUrl = model === 'dall-e-3' && (body.response_format !== 'b64_json' || fake.preferUrl);
-      const data = [];
-      for (let i = 0; i < n; i++) {
-        const image = await core.makeImage(width, height, format, i + 1);
-        const entry: Record<string, string> = asUrl ? { url: core.host(image, `image/${format}`, 60 * 60_000) } : { b64_json: image.toString('base64') };
-        if (model === 'dall-e-3') entry.revised_prompt = `A detailed rendering of: ${body.prompt as string}`;
-        data.push(entry);
-      }
-      const usage = { total_tokens: 100 + 272 * n, input_tokens: 100, output_tokens: 272 * n, input_tokens_details: { text_tokens: 100, image_tokens: 0 } };
-      sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data, ...(model === 'dall-e-3' ? {} : { usage }) });
+      await route(res, rec);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       sendJson(res, err.status, errorJson(err.message, err.type, err.param, err.code));
     }
   }
+
+  async function speech(res: http.ServerResponse, rec: RecordedRequest): Promise<void> {
+    const body = parseSpeechBody(rec);
+    const format = (body.response_format as FakeAudioFormat | undefined) ?? 'mp3';
+    // About 15 characters a second at speed 1.
+    const seconds = Math.max(0.5, Math.round(((body.input as string).length / 15 / ((body.speed as number | undefined) ?? 1)) * 10) / 10);
+    const data = fake.garbage ? NOT_MEDIA : await makeAudio(format, seconds, (body.voice as string).length);
+    res.writeHead(200, { 'Content-Type': fakeAudioContentType(format), 'Content-Length': data.length });
+    res.end(data);
+  }
+
+  async function images(res: http.ServerResponse, rec: RecordedRequest): Promise<void> {
+    const body = parseBody(rec);
+    const model = body.model as string;
+    const n = (body.n as number | undefined) ?? 1;
+    if (fake.unsafe)
+      throw model === 'dall-e-3'
+        ? new ApiError(400, 'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.', 'image_generation_user_error', null, 'content_policy_violation')
+        : new ApiError(400, 'Your request was rejected by the safety system. If you believe this is an error, contact us for help.', 'image_generation_user_error', null, 'moderation_blocked');
+    const size = !body.size || body.size === 'auto' ? '1024x1024' : (body.size as string);
+    const [width, height] = size.split('x').map(Number) as [number, number];
+    const format = (body.output_format as ImageFormat | undefined) ?? 'png';
+    const asUrl = model === 'dall-e-3' && (body.response_format !== 'b64_json' || fake.preferUrl);
+    const data = [];
+    for (let i = 0; i < n; i++) {
+      const image = await core.makeImage(width, height, format, i + 1);
+      const entry: Record<string, string> = asUrl ? { url: core.host(image, `image/${format}`, 60 * 60_000) } : { b64_json: image.toString('base64') };
+      if (model === 'dall-e-3') entry.revised_prompt = `A detailed rendering of: ${body.prompt as string}`;
+      data.push(entry);
+    }
+    const usage = { total_tokens: 100 + 272 * n, input_tokens: 100, output_tokens: 272 * n, input_tokens_details: { text_tokens: 100, image_tokens: 0 } };
+    sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data, ...(model === 'dall-e-3' ? {} : { usage }) });
+  }
+}
+
+export const SPEECH_MODELS = ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts'];
+export const SPEECH_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'fable', 'onyx', 'nova', 'sage', 'shimmer', 'verse', 'marin', 'cedar'];
+export const SPEECH_FORMATS = ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'];
+
+function parseSpeechBody(rec: RecordedRequest): Record<string, unknown> {
+  const fields = jsonObject(rec);
+  for (const name of Object.keys(fields))
+    if (!['model', 'input', 'voice', 'instructions', 'response_format', 'speed'].includes(name)) throw invalid(`Unknown parameter: '${name}'.`, name, 'unknown_parameter');
+  if (!SPEECH_MODELS.includes(fields.model as string)) throw invalid(`Invalid value for 'model' = ${JSON.stringify(fields.model)}.`, 'model');
+  if (typeof fields.input !== 'string' || !fields.input) throw invalid("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+  if (fields.input.length > 4096) throw invalid("Invalid 'input': string too long. Expected a string with maximum length 4096.", 'input', 'string_above_max_length');
+  if (!SPEECH_VOICES.includes(fields.voice as string))
+    throw invalid(`Invalid value: '${String(fields.voice)}'. Supported values are: ${SPEECH_VOICES.map((v) => `'${v}'`).join(', ')}.`, 'voice');
+  if (fields.instructions !== undefined) {
+    if (typeof fields.instructions !== 'string') throw invalid("Invalid type for 'instructions': expected a string.", 'instructions', 'invalid_type');
+    if (fields.model !== 'gpt-4o-mini-tts') throw invalid(`Instructions are not supported for ${String(fields.model)}.`, 'instructions', 'unsupported_parameter');
+  }
+  if (fields.response_format !== undefined && !SPEECH_FORMATS.includes(fields.response_format as string))
+    throw invalid(`Invalid value: '${String(fields.response_format)}'. Supported values are: ${SPEECH_FORMATS.map((v) => `'${v}'`).join(', ')}.`, 'response_format');
+  if (fields.speed !== undefined && (typeof fields.speed !== 'number' || fields.speed < 0.25 || fields.speed > 4))
+    throw invalid(`Invalid 'speed': ${JSON.stringify(fields.speed)}. Expected a number between 0.25 and 4.0.`, 'speed', 'decimal_out_of_range');
+  return fields;
 }
 
 function checkAuth(header: string | undefined, apiKey: string): void {
@@ -122,13 +163,17 @@ function checkAuth(header: string | undefined, apiKey: string): void {
   }
 }
 
-function parseBody(rec: RecordedRequest): Record<string, unknown> {
+function jsonObject(rec: RecordedRequest): Record<string, unknown> {
   if (!rec.headers['content-type']?.toLowerCase().startsWith('application/json'))
     throw invalid("Invalid Content-Type header, expected 'application/json'.", null, null);
   const body = rec.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw invalid('We could not parse the JSON body of your request. The OpenAI API expects a JSON payload.', null, null);
-  const fields = body as Record<string, unknown>;
+  return body as Record<string, unknown>;
+}
+
+function parseBody(rec: RecordedRequest): Record<string, unknown> {
+  const fields = jsonObject(rec);
   const spec = typeof fields.model === 'string' ? MODELS[fields.model] : undefined;
   if (!spec) throw invalid(`Invalid value for 'model' = ${JSON.stringify(fields.model)}.`, 'model');
   for (const name of Object.keys(fields))

@@ -4,13 +4,14 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadSettings } from '../../src/config/settings.js';
 import { buildServer } from '../../src/http/server.js';
+import { fromCredits } from '../../src/lib/credits.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import { tempDir } from './databases.js';
 
 export interface TestServer {
   url: string;
   platform: Platform;
-  /** A user with a key (live unless `test`), and `credits` granted. */
+  /** A user with a key (live unless `test`), and `credits` (decimal credits, not micro) granted. */
   account(opts?: { credits?: number; test?: boolean; email?: string }): Promise<{ userId: string; email: string; key: string; keyId: string }>;
   api(method: string, route: string, opts?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Polls a task until it is finished (or `ms` pass) and returns it. */
@@ -60,7 +61,7 @@ export async function startTestServer(opts: { databaseUrl?: string; env?: Record
     api,
     async account({ credits = 0, test = false, email } = {}) {
       const user = await platform.users.create({ email: email ?? `user${++n}-${Date.now()}@example.com` });
-      if (credits) await platform.ledger.credit(user.id, credits, 'grant', 'test');
+      if (credits) await platform.ledger.credit(user.id, fromCredits(credits), 'grant', 'test');
       const { key, record } = await platform.keys.create(user.id, { test });
       return { userId: user.id, email: user.email, key, keyId: record.id };
     },

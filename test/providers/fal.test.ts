@@ -2,12 +2,15 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { classifyFalError, falPollOptions, falProvider } from '../../src/providers/fal/index.js';
-import type { GenerateInput } from '../../src/providers/types.js';
+import { falProvider } from '../../src/providers/fal/index.js';
+import { classifyFalError, falPollOptions } from '../../src/providers/fal/queue.js';
+import type { ImageOpInput } from '../../src/providers/types.js';
 import { contextFor, deadUrl, rejectsUpstream } from '../fakes/http-helpers.js';
 import { type FakeFal, startFakeFal } from '../fakes/fal-server.js';
 
-const input = (over: Partial<GenerateInput> = {}): GenerateInput => ({
+const generate = falProvider.operations.image!;
+
+const input = (over: Partial<ImageOpInput> = {}): ImageOpInput => ({
   taskId: 'task_1',
   model: 'flux-dev',
   upstreamModel: 'fal-ai/flux/dev',
@@ -42,7 +45,7 @@ describe('fal adapter', () => {
   });
 
   it('submits FLUX input to the queue, polls status_url until COMPLETED, downloads the images', async () => {
-    const images = await falProvider.generate(input({ seed: 7 }), contextFor(fake));
+    const images = await generate(input({ seed: 7 }), contextFor(fake));
 
     const [submit] = fake.apiRequests();
     assert.equal(submit!.method, 'POST');
@@ -80,21 +83,21 @@ describe('fal adapter', () => {
   });
 
   it('asks for jpeg as jpeg and for webp as png, and reports the seed fal picked', async () => {
-    const [jpeg] = await falProvider.generate(input({ outputFormat: 'jpeg' }), contextFor(fake));
+    const [jpeg] = await generate(input({ outputFormat: 'jpeg' }), contextFor(fake));
     assert.equal((fake.apiRequests()[0]!.body as { output_format: string }).output_format, 'jpeg');
     assert.equal((await sharp(jpeg!.data).metadata()).format, 'jpeg');
     assert.ok(Number.isInteger(jpeg!.seed), `seed ${jpeg!.seed}`);
     assert.equal('seed' in (fake.apiRequests()[0]!.body as object), false);
 
     fake.requests.length = 0;
-    const [webp] = await falProvider.generate(input({ outputFormat: 'webp' }), contextFor(fake));
+    const [webp] = await generate(input({ outputFormat: 'webp' }), contextFor(fake));
     assert.equal((fake.apiRequests()[0]!.body as { output_format: string }).output_format, 'png');
     assert.equal((await sharp(webp!.data).metadata()).format, 'png');
   });
 
   it('rides out a couple of failed polls', async () => {
     fake.failNextPolls(2, 503);
-    const [image] = await falProvider.generate(input(), contextFor(fake));
+    const [image] = await generate(input(), contextFor(fake));
     assert.equal((await sharp(image!.data).metadata()).width, 1344);
     assert.equal(fake.polls().length, 5);
   });
@@ -102,39 +105,39 @@ describe('fal adapter', () => {
   describe('failures', () => {
     it('has_nsfw_concepts [true] is a non-retryable content policy violation', async () => {
       fake.unsafe = true;
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'content_policy_violation', retryable: false });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'content_policy_violation', retryable: false });
       assert.equal(fake.requests.filter((r) => r.file).length, 0, 'the flagged image is not downloaded');
     });
 
     it("a content_policy_violation error at response_url is a content policy violation", async () => {
       fake.unsafe = true;
       fake.unsafeKind = 'error';
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'content_policy_violation', retryable: false, status: 422 }, [fake.apiKey]);
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'content_policy_violation', retryable: false, status: 422 }, [fake.apiKey]);
     });
 
     it('a validation 422 at response_url is an invalid request, not a safety refusal', async () => {
       fake.failResult(422, { detail: [{ loc: ['body', 'image_size'], msg: 'width must be at most 14142', type: 'value_error' }] });
-      const err = await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'upstream_invalid_request', retryable: false, status: 422 });
+      const err = await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_invalid_request', retryable: false, status: 422 });
       assert.match(err.message, /image_size/);
     });
 
     it('a request that failed on the runner (500 at response_url) is retryable', async () => {
       fake.failResult(500, { detail: 'Runner crashed', error_type: 'runner_disconnected' });
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'upstream_unavailable', retryable: true, status: 500 });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_unavailable', retryable: true, status: 500 });
     });
 
     it('an unknown status ends polling; the outcome at response_url decides', async () => {
       fake.pollsToComplete = 0;
       fake.statusOverride = 'FAILED';
       fake.failResult(422, { detail: [{ loc: ['body', 'prompt'], msg: 'flagged', type: 'content_policy_violation' }] });
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'content_policy_violation', retryable: false });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'content_policy_violation', retryable: false });
       assert.equal(fake.polls().length, 1);
     });
 
     it('an unknown status whose request is not over is a non-retryable failure', async () => {
       fake.pollsToComplete = 100;
       fake.statusOverride = 'PAUSED';
-      const err = await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'upstream_invalid_request', retryable: false, status: 400 });
+      const err = await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_invalid_request', retryable: false, status: 400 });
       assert.equal(fake.polls().length, 1);
       assert.match(err.message, /in progress/);
       assert.equal(fake.cancels().length, 1, 'a request that may still run is cancelled');
@@ -142,32 +145,32 @@ describe('fal adapter', () => {
 
     it('a wrong key is a non-retryable auth failure that names no key', async () => {
       const wrong = 'fal-key-wrong-0123456789';
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake, { apiKey: wrong })), { code: 'upstream_auth_failed', retryable: false, status: 401 }, [wrong, fake.apiKey]);
+      await rejectsUpstream(generate(input(), contextFor(fake, { apiKey: wrong })), { code: 'upstream_auth_failed', retryable: false, status: 401 }, [wrong, fake.apiKey]);
     });
 
     it('429 and 500 at submit are retryable', async () => {
       fake.rateLimit = true;
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'upstream_rate_limited', retryable: true, status: 429 });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_rate_limited', retryable: true, status: 429 });
       fake.rateLimit = false;
       fake.failNext(1, 500);
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'upstream_unavailable', retryable: true, status: 500 });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_unavailable', retryable: true, status: 500 });
       assert.equal(fake.polls().length, 0);
     });
 
     it('polling that keeps failing gives up retryably and cancels the request', async () => {
       fake.failNextPolls(3, 502);
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'upstream_unavailable', retryable: true, status: 502 });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_unavailable', retryable: true, status: 502 });
       assert.equal(fake.cancels().length, 1);
     });
 
     it('a slow submit past ctx.timeoutMs is a retryable timeout', async () => {
       fake.slow(2000);
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake, { timeoutMs: 100 })), { code: 'upstream_timeout', retryable: true });
+      await rejectsUpstream(generate(input(), contextFor(fake, { timeoutMs: 100 })), { code: 'upstream_timeout', retryable: true });
     });
 
     it('a request still queued when ctx.timeoutMs runs out is a retryable timeout, and is cancelled', async () => {
       fake.pollsToComplete = 1_000_000;
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake, { timeoutMs: 150 })), { code: 'upstream_timeout', retryable: true });
+      await rejectsUpstream(generate(input(), contextFor(fake, { timeoutMs: 150 })), { code: 'upstream_timeout', retryable: true });
       assert.ok(fake.polls().length >= 1);
       const [cancel] = fake.cancels();
       assert.ok(cancel, 'PUT cancel_url was called');
@@ -178,7 +181,7 @@ describe('fal adapter', () => {
     it('an abort while queued cancels the request upstream and fails non-retryably', async () => {
       fake.pollsToComplete = 1_000_000;
       const controller = new AbortController();
-      const pending = falProvider.generate(input(), contextFor(fake, { signal: controller.signal }));
+      const pending = generate(input(), contextFor(fake, { signal: controller.signal }));
       await pollsSeen(fake, 2);
       controller.abort();
       await rejectsUpstream(pending, { code: 'upstream_failed', retryable: false });
@@ -197,19 +200,19 @@ describe('fal adapter', () => {
 
     it('connection refused is retryable', async () => {
       const url = await deadUrl();
-      await rejectsUpstream(falProvider.generate(input(), contextFor({ url, apiKey: fake.apiKey })), { code: 'upstream_unavailable', retryable: true }, [fake.apiKey]);
+      await rejectsUpstream(generate(input(), contextFor({ url, apiKey: fake.apiKey })), { code: 'upstream_unavailable', retryable: true }, [fake.apiKey]);
     });
 
     it('a submit answer that is not JSON, or lacks the queue URLs, is a bad response', async () => {
       fake.failNext(1, 200, 'not json at all');
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
       fake.failNext(1, 200, { request_id: 'abc' });
-      await rejectsUpstream(falProvider.generate(input(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
     });
 
     it('garbage image bytes come back as they are, for the worker to refuse', async () => {
       fake.garbage = true;
-      const [image] = await falProvider.generate(input(), contextFor(fake));
+      const [image] = await generate(input(), contextFor(fake));
       await assert.rejects(sharp(image!.data).metadata());
     });
 

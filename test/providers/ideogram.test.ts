@@ -3,12 +3,14 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { ideogramProvider } from '../../src/providers/ideogram/index.js';
-import type { GenerateInput } from '../../src/providers/types.js';
-import { normalizeImage } from '../../src/images/normalize.js';
+import type { ImageOpInput } from '../../src/providers/types.js';
+import { normalizeImage } from '../../src/modalities/image/normalize.js';
 import { contextFor, deadUrl, rejectsUpstream } from '../fakes/http-helpers.js';
 import { type FakeIdeogram, startFakeIdeogram } from '../fakes/ideogram-server.js';
 
-const input = (over: Partial<GenerateInput> = {}): GenerateInput => ({
+const generate = ideogramProvider.operations.image!;
+
+const input = (over: Partial<ImageOpInput> = {}): ImageOpInput => ({
   taskId: 'task_1',
   model: 'ideogram-v4',
   upstreamModel: 'ideogram-v4',
@@ -33,7 +35,7 @@ describe('ideogram adapter', () => {
   });
 
   it('sends a v4 multipart form with Ideogram names and values, downloads the image, keeps the seed', async () => {
-    const images = await ideogramProvider.generate(input({ size: '16:9', width: 2560, height: 1440, seed: 42 }), contextFor(fake));
+    const images = await generate(input({ size: '16:9', width: 2560, height: 1440, seed: 42 }), contextFor(fake));
 
     const [call] = fake.apiRequests();
     assert.equal(fake.apiRequests().length, 1);
@@ -68,7 +70,7 @@ describe('ideogram adapter', () => {
     ];
     for (const [size, width, height, resolution] of cases) {
       fake.requests.length = 0;
-      const [image] = await ideogramProvider.generate(input({ size, width, height }), contextFor(fake));
+      const [image] = await generate(input({ size, width, height }), contextFor(fake));
       assert.equal(fake.apiRequests()[0]!.fields!.resolution, resolution, size);
       const meta = await sharp(image!.data).metadata();
       assert.equal(`${meta.width}x${meta.height}`, resolution, size);
@@ -78,7 +80,7 @@ describe('ideogram adapter', () => {
   it('maps TURBO and QUALITY through unchanged and reports the seed Ideogram picked', async () => {
     for (const speed of ['TURBO', 'QUALITY'] as const) {
       fake.requests.length = 0;
-      const [image] = await ideogramProvider.generate(input({ renderingSpeed: speed }), contextFor(fake));
+      const [image] = await generate(input({ renderingSpeed: speed }), contextFor(fake));
       const fields = fake.apiRequests()[0]!.fields!;
       assert.equal(fields.rendering_speed, speed);
       assert.equal(fields.seed, undefined);
@@ -87,7 +89,7 @@ describe('ideogram adapter', () => {
   });
 
   it('sends 3.0 its own fields', async () => {
-    const [image] = await ideogramProvider.generate(
+    const [image] = await generate(
       input({ model: 'ideogram-v3', upstreamModel: 'ideogram-v3', size: '16:9', width: 1312, height: 736, negativePrompt: 'blur', seed: 7 }),
       contextFor(fake),
     );
@@ -101,23 +103,23 @@ describe('ideogram adapter', () => {
   describe('failures', () => {
     it('500 is retryable', async () => {
       fake.failNext(1, 500);
-      await rejectsUpstream(ideogramProvider.generate(input(), contextFor(fake)), { code: 'upstream_unavailable', retryable: true, status: 500 }, [fake.apiKey]);
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_unavailable', retryable: true, status: 500 }, [fake.apiKey]);
     });
 
     it('a prompt failing the safety check (422) is a non-retryable content policy violation', async () => {
       fake.unsafePrompt = true;
-      await rejectsUpstream(ideogramProvider.generate(input(), contextFor(fake)), { code: 'content_policy_violation', retryable: false, status: 422 }, [fake.apiKey]);
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'content_policy_violation', retryable: false, status: 422 }, [fake.apiKey]);
     });
 
     it('an image judged unsafe is a content policy violation, not a success', async () => {
       fake.unsafe = true;
-      await rejectsUpstream(ideogramProvider.generate(input(), contextFor(fake)), { code: 'content_policy_violation', retryable: false });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'content_policy_violation', retryable: false });
       assert.equal(fake.requests.filter((r) => r.file).length, 0);
     });
 
     it('a wrong key is a non-retryable auth failure that names neither key', async () => {
       const wrong = 'ideo_wrong_key_0123456789';
-      await rejectsUpstream(ideogramProvider.generate(input(), contextFor(fake, { apiKey: wrong })), { code: 'upstream_auth_failed', retryable: false, status: 401 }, [
+      await rejectsUpstream(generate(input(), contextFor(fake, { apiKey: wrong })), { code: 'upstream_auth_failed', retryable: false, status: 401 }, [
         wrong,
         fake.apiKey,
       ]);
@@ -125,35 +127,35 @@ describe('ideogram adapter', () => {
 
     it('429 is retryable', async () => {
       fake.rateLimit = true;
-      await rejectsUpstream(ideogramProvider.generate(input(), contextFor(fake)), { code: 'upstream_rate_limited', retryable: true, status: 429 });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_rate_limited', retryable: true, status: 429 });
     });
 
     it('a slow answer past ctx.timeoutMs is a retryable timeout', async () => {
       fake.slow(2000);
-      await rejectsUpstream(ideogramProvider.generate(input(), contextFor(fake, { timeoutMs: 100 })), { code: 'upstream_timeout', retryable: true });
+      await rejectsUpstream(generate(input(), contextFor(fake, { timeoutMs: 100 })), { code: 'upstream_timeout', retryable: true });
     });
 
     it('connection refused is retryable', async () => {
       const url = await deadUrl();
-      await rejectsUpstream(ideogramProvider.generate(input(), contextFor({ url, apiKey: fake.apiKey })), { code: 'upstream_unavailable', retryable: true }, [fake.apiKey]);
+      await rejectsUpstream(generate(input(), contextFor({ url, apiKey: fake.apiKey })), { code: 'upstream_unavailable', retryable: true }, [fake.apiKey]);
     });
 
     it('a 200 body that is not JSON is a bad response', async () => {
       fake.failNext(1, 200, '<html>upstream proxy page</html>');
-      await rejectsUpstream(ideogramProvider.generate(input(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
+      await rejectsUpstream(generate(input(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
     });
 
     it('an aborted task stops with a non-retryable error', async () => {
       fake.slow(2000);
       const controller = new AbortController();
-      const pending = ideogramProvider.generate(input(), contextFor(fake, { signal: controller.signal }));
+      const pending = generate(input(), contextFor(fake, { signal: controller.signal }));
       controller.abort();
       await rejectsUpstream(pending, { code: 'upstream_failed', retryable: false });
     });
 
     it('garbage image bytes come back as they are and the worker refuses them', async () => {
       fake.garbage = true;
-      const [image] = await ideogramProvider.generate(input(), contextFor(fake));
+      const [image] = await generate(input(), contextFor(fake));
       await assert.rejects(sharp(image!.data).metadata());
       await rejectsUpstream(normalizeImage(image!.data, { width: 2048, height: 2048, format: 'png' }), { code: 'upstream_bad_response', retryable: true });
     });

@@ -3,11 +3,13 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { openaiProvider } from '../../src/providers/openai/index.js';
-import type { GenerateInput } from '../../src/providers/types.js';
+import type { ImageOpInput } from '../../src/providers/types.js';
 import { contextFor, deadUrl, rejectsUpstream } from '../fakes/http-helpers.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openai-server.js';
 
-const gptImage = (over: Partial<GenerateInput> = {}): GenerateInput => ({
+const generate = openaiProvider.operations.image!;
+
+const gptImage = (over: Partial<ImageOpInput> = {}): ImageOpInput => ({
   taskId: 'task_1',
   model: 'gpt-image-1',
   upstreamModel: 'gpt-image-1',
@@ -19,7 +21,7 @@ const gptImage = (over: Partial<GenerateInput> = {}): GenerateInput => ({
   outputFormat: 'png',
   ...over,
 });
-const dalle = (over: Partial<GenerateInput> = {}) => gptImage({ model: 'dall-e-3', upstreamModel: 'dall-e-3', ...over });
+const dalle = (over: Partial<ImageOpInput> = {}) => gptImage({ model: 'dall-e-3', upstreamModel: 'dall-e-3', ...over });
 
 describe('openai adapter', () => {
   let fake: FakeOpenAI;
@@ -35,7 +37,7 @@ describe('openai adapter', () => {
   const body = () => fake.apiRequests()[0]!.body as Record<string, unknown>;
 
   it('gpt-image-1: Bearer JSON request with the nearest size, quality and format; base64 image decoded', async () => {
-    const images = await openaiProvider.generate(gptImage({ size: '16:9', width: 1536, height: 864, outputFormat: 'webp', seed: 3 }), contextFor(fake));
+    const images = await generate(gptImage({ size: '16:9', width: 1536, height: 864, outputFormat: 'webp', seed: 3 }), contextFor(fake));
 
     const call = fake.apiRequests()[0]!;
     assert.equal(fake.apiRequests().length, 1);
@@ -52,7 +54,7 @@ describe('openai adapter', () => {
   });
 
   it('gpt-image-1: sizes by ratio and quality by rendering speed', async () => {
-    const cases: Array<[Partial<GenerateInput>, string, string]> = [
+    const cases: Array<[Partial<ImageOpInput>, string, string]> = [
       [{ width: 1024, height: 1024, renderingSpeed: 'TURBO' }, '1024x1024', 'low'],
       [{ width: 864, height: 1536, renderingSpeed: 'QUALITY' }, '1024x1536', 'high'],
       [{ width: 1536, height: 1024, renderingSpeed: 'BALANCED' }, '1536x1024', 'medium'],
@@ -61,7 +63,7 @@ describe('openai adapter', () => {
     ];
     for (const [over, size, quality] of cases) {
       fake.requests.length = 0;
-      const [image] = await openaiProvider.generate(gptImage(over), contextFor(fake));
+      const [image] = await generate(gptImage(over), contextFor(fake));
       assert.equal(body().size, size, JSON.stringify(over));
       assert.equal(body().quality, quality, JSON.stringify(over));
       assert.equal(body().output_format, over.outputFormat ?? 'png');
@@ -70,14 +72,14 @@ describe('openai adapter', () => {
   });
 
   it('dall-e-3: its own sizes, hd only for QUALITY, base64 asked for', async () => {
-    const cases: Array<[Partial<GenerateInput>, string, string]> = [
+    const cases: Array<[Partial<ImageOpInput>, string, string]> = [
       [{ width: 1792, height: 1008, renderingSpeed: 'QUALITY' }, '1792x1024', 'hd'],
       [{ width: 1008, height: 1792, renderingSpeed: 'BALANCED' }, '1024x1792', 'standard'],
       [{ width: 1024, height: 1024, renderingSpeed: 'TURBO' }, '1024x1024', 'standard'],
     ];
     for (const [over, size, quality] of cases) {
       fake.requests.length = 0;
-      const [image] = await openaiProvider.generate(dalle(over), contextFor(fake));
+      const [image] = await generate(dalle(over), contextFor(fake));
       assert.deepEqual(body(), { model: 'dall-e-3', prompt: 'A lighthouse at dawn', n: 1, size, quality, response_format: 'b64_json' });
       const meta = await sharp(image!.data).metadata();
       assert.equal(`${meta.width}x${meta.height}`, size);
@@ -86,7 +88,7 @@ describe('openai adapter', () => {
 
   it('dall-e-3: a url answer is downloaded at once, without our key', async () => {
     fake.preferUrl = true;
-    const [image] = await openaiProvider.generate(dalle({ width: 1792, height: 1008 }), contextFor(fake));
+    const [image] = await generate(dalle({ width: 1792, height: 1008 }), contextFor(fake));
     const download = fake.requests.find((r) => r.file);
     assert.ok(download, 'the image URL was fetched');
     assert.equal(download.headers.authorization, undefined);
@@ -95,27 +97,27 @@ describe('openai adapter', () => {
   });
 
   it('refuses a model it does not know without calling OpenAI', async () => {
-    await rejectsUpstream(openaiProvider.generate(gptImage({ upstreamModel: 'dall-e-2' }), contextFor(fake)), { code: 'upstream_invalid_request', retryable: false });
+    await rejectsUpstream(generate(gptImage({ upstreamModel: 'dall-e-2' }), contextFor(fake)), { code: 'upstream_invalid_request', retryable: false });
     assert.equal(fake.apiRequests().length, 0);
   });
 
   describe('failures', () => {
     it('content_policy_violation (dall-e-3) and moderation_blocked (gpt-image-1) are non-retryable content policy violations', async () => {
       fake.unsafe = true;
-      const a = await rejectsUpstream(openaiProvider.generate(dalle(), contextFor(fake)), { code: 'content_policy_violation', retryable: false, status: 400 });
+      const a = await rejectsUpstream(generate(dalle(), contextFor(fake)), { code: 'content_policy_violation', retryable: false, status: 400 });
       assert.match(a.message, /content_policy_violation/);
-      const b = await rejectsUpstream(openaiProvider.generate(gptImage(), contextFor(fake)), { code: 'content_policy_violation', retryable: false, status: 400 });
+      const b = await rejectsUpstream(generate(gptImage(), contextFor(fake)), { code: 'content_policy_violation', retryable: false, status: 400 });
       assert.match(b.message, /moderation_blocked/);
     });
 
     it('another 400 is a non-retryable invalid request', async () => {
       fake.failNext(1, 400, { error: { message: "Invalid value: '999x999'.", type: 'invalid_request_error', param: 'size', code: 'invalid_value' } });
-      await rejectsUpstream(openaiProvider.generate(gptImage(), contextFor(fake)), { code: 'upstream_invalid_request', retryable: false, status: 400 });
+      await rejectsUpstream(generate(gptImage(), contextFor(fake)), { code: 'upstream_invalid_request', retryable: false, status: 400 });
     });
 
     it('a wrong key is a non-retryable auth failure that names no key, not even masked', async () => {
       const wrong = 'sk-proj-wrongwrongwrong0123456789';
-      const err = await rejectsUpstream(openaiProvider.generate(gptImage(), contextFor(fake, { apiKey: wrong })), { code: 'upstream_auth_failed', retryable: false, status: 401 }, [
+      const err = await rejectsUpstream(generate(gptImage(), contextFor(fake, { apiKey: wrong })), { code: 'upstream_auth_failed', retryable: false, status: 401 }, [
         wrong,
         fake.apiKey,
         wrong.slice(0, 8),
@@ -125,38 +127,38 @@ describe('openai adapter', () => {
 
     it('429 is retryable', async () => {
       fake.rateLimit = true;
-      await rejectsUpstream(openaiProvider.generate(gptImage(), contextFor(fake)), { code: 'upstream_rate_limited', retryable: true, status: 429 });
+      await rejectsUpstream(generate(gptImage(), contextFor(fake)), { code: 'upstream_rate_limited', retryable: true, status: 429 });
     });
 
     it('500 and 503 are retryable', async () => {
       for (const status of [500, 503]) {
         fake.failNext(1, status);
-        await rejectsUpstream(openaiProvider.generate(gptImage(), contextFor(fake)), { code: 'upstream_unavailable', retryable: true, status }, [fake.apiKey]);
+        await rejectsUpstream(generate(gptImage(), contextFor(fake)), { code: 'upstream_unavailable', retryable: true, status }, [fake.apiKey]);
       }
     });
 
     it('a slow answer past ctx.timeoutMs is a retryable timeout', async () => {
       fake.slow(2000);
-      await rejectsUpstream(openaiProvider.generate(gptImage(), contextFor(fake, { timeoutMs: 100 })), { code: 'upstream_timeout', retryable: true });
+      await rejectsUpstream(generate(gptImage(), contextFor(fake, { timeoutMs: 100 })), { code: 'upstream_timeout', retryable: true });
     });
 
     it('connection refused is retryable', async () => {
       const url = await deadUrl();
-      await rejectsUpstream(openaiProvider.generate(gptImage(), contextFor({ url, apiKey: fake.apiKey })), { code: 'upstream_unavailable', retryable: true }, [fake.apiKey]);
+      await rejectsUpstream(generate(gptImage(), contextFor({ url, apiKey: fake.apiKey })), { code: 'upstream_unavailable', retryable: true }, [fake.apiKey]);
     });
 
     it('bodies that are not JSON, or hold no image, are bad responses', async () => {
       fake.failNext(1, 200, 'upstream connect error or disconnect/reset before headers');
-      await rejectsUpstream(openaiProvider.generate(gptImage(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
+      await rejectsUpstream(generate(gptImage(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
       fake.failNext(1, 200, { created: 1, data: [] });
-      await rejectsUpstream(openaiProvider.generate(gptImage(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
+      await rejectsUpstream(generate(gptImage(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
       fake.failNext(1, 200, { created: 1, data: [{ revised_prompt: 'x' }] });
-      await rejectsUpstream(openaiProvider.generate(dalle(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
+      await rejectsUpstream(generate(dalle(), contextFor(fake)), { code: 'upstream_bad_response', retryable: true });
     });
 
     it('garbage image bytes come back as they are, for the worker to refuse', async () => {
       fake.garbage = true;
-      const [image] = await openaiProvider.generate(gptImage(), contextFor(fake));
+      const [image] = await generate(gptImage(), contextFor(fake));
       assert.ok(image!.data.length > 0);
       await assert.rejects(sharp(image!.data).metadata());
     });

@@ -9,7 +9,7 @@ import {
   parsePosterText,
   posterFontFiles,
   buildPosterSvg,
-} from '../../src/providers/local/render-poster.js';
+} from '../../src/providers/local/poster/index.js';
 
 const EN = 'A clean editorial poster reading "SUMMER DESIGN WEEK", bold typography, warm daylight, modern layout';
 const ZH = '一张海报 "夏日设计周" 暖色';

@@ -1,7 +1,10 @@
-// Money on both databases: no overdraft under concurrency, each hold captured or released
-// exactly once, and the balance always equal to the ledger's sum.
+// Money through the task service on both databases: no overdraft under concurrency, each hold
+// settled exactly once, and the balance always equal to the ledger's sum. The ledger itself
+// (hold/settle, refusals, key limits, migration 003) is tested in ledger.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { MICRO } from '../../src/lib/credits.js';
+import type { PriceSnapshot } from '../../src/services/pricing.js';
 import { dbTargets, dropCreatedDatabases } from '../helpers/databases.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -32,8 +35,7 @@ for (const target of await dbTargets()) {
       assert.equal(accepted.length, 10);
       assert.equal(refused.length, 40);
       assert.ok(refused.every((r) => r.body.error.code === 'insufficient_credits'));
-      const { balance } = await server.platform.ledger.balances(userId);
-      assert.equal(balance, 0);
+      assert.equal((await server.platform.ledger.balances(userId)).balance, 0);
       for (const r of accepted) assert.equal((await server.waitForTask(r.body.id, key)).status, 'succeeded');
       assert.deepEqual(await server.platform.ledger.balances(userId), { balance: 0, reserved: 0 });
       assert.equal((await server.platform.tasks.list(userId, { limit: 100 })).length, 10);
@@ -45,10 +47,11 @@ for (const target of await dbTargets()) {
       const account = await server.account({ credits: 30 });
       const user = (await platform.users.findById(account.userId))!;
       const key = (await platform.keys.list(user.id))[0]!;
-      const input = { model: 'aio-poster', prompt: 'x', size: '1:1', rendering_speed: 'BALANCED' as const, output_format: 'png' as const };
+      const price: PriceSnapshot = { unit: 'image', rate: 'base', unit_price_micro: MICRO, quantity: 1 };
+      const newTask = { user, key, type: 'image', model: 'aio-poster', price, input: { model: 'aio-poster', prompt: 'x' } };
 
       // Not yet running: success cannot be recorded.
-      const a = await platform.tasks.create({ user, key, input });
+      const a = await platform.tasks.create(newTask);
       assert.equal(await platform.tasks.succeed(a.id, { images: [] }), false);
       assert.ok(await platform.tasks.claim(a.id, 'test', 60_000));
       const outcomes = await Promise.all([
@@ -62,7 +65,7 @@ for (const target of await dbTargets()) {
       assert.equal(aWon, outcomes[2] ? 'failed' : 'succeeded');
 
       // Failed: released once, even when failure is reported several times.
-      const b = await platform.tasks.create({ user, key, input });
+      const b = await platform.tasks.create(newTask);
       await platform.tasks.claim(b.id, 'test', 60_000);
       const fails = await Promise.all([1, 2, 3].map(() => platform.tasks.fail(b.id, { code: 'upstream_unavailable', message: 'down' })));
       assert.equal(fails.filter(Boolean).length, 1);
@@ -72,24 +75,16 @@ for (const target of await dbTargets()) {
       const count = (taskId: string, kind: string) => entries.filter((e) => e.task_id === taskId && e.kind === kind).length;
       assert.deepEqual([count(a.id, 'hold'), count(a.id, 'capture'), count(a.id, 'release')], aWon === 'succeeded' ? [1, 1, 0] : [1, 0, 1]);
       assert.deepEqual([count(b.id, 'hold'), count(b.id, 'capture'), count(b.id, 'release')], [1, 0, 1]);
-      assert.deepEqual(await platform.ledger.balances(user.id), { balance: aWon === 'succeeded' ? 29 : 30, reserved: 0 });
+      assert.deepEqual(await platform.ledger.balances(user.id), { balance: (aWon === 'succeeded' ? 29 : 30) * MICRO, reserved: 0 });
+      // The key's spend is what it captured: one credit if a succeeded.
+      assert.equal((await platform.keys.list(user.id))[0]!.spent, aWon === 'succeeded' ? MICRO : 0);
       await assertLedgerMatches(server, user.id);
-    });
-
-    test('the database refuses a second capture for the same task', async () => {
-      const { platform } = server;
-      const account = await server.account({ credits: 5 });
-      await platform.db.transaction().execute((trx) => platform.ledger.hold(trx, account.userId, 2, 'task_manual'));
-      await platform.db.transaction().execute((trx) => platform.ledger.capture(trx, account.userId, 1, 'task_manual'));
-      await assert.rejects(platform.db.transaction().execute((trx) => platform.ledger.capture(trx, account.userId, 1, 'task_manual')));
-      assert.deepEqual(await platform.ledger.balances(account.userId), { balance: 3, reserved: 1 });
-      await assertLedgerMatches(server, account.userId);
     });
 
     test('grants cannot take a balance below zero', async () => {
       const account = await server.account({ credits: 5 });
-      await assert.rejects(server.platform.ledger.credit(account.userId, -6, 'adjustment'), /below zero/);
-      await server.platform.ledger.credit(account.userId, -5, 'adjustment', 'clawback');
+      await assert.rejects(server.platform.ledger.credit(account.userId, -6 * MICRO, 'adjustment'), /below zero/);
+      await server.platform.ledger.credit(account.userId, -5 * MICRO, 'adjustment', 'clawback');
       assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: 0, reserved: 0 });
       await assertLedgerMatches(server, account.userId);
     });

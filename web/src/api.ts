@@ -32,6 +32,7 @@ interface RequestOptions {
   /** A public-API key: sent as `Authorization: Bearer`, and no cookies are relied on. */
   bearer?: string;
   query?: Record<string, string | number | undefined | null>;
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -44,7 +45,7 @@ export function withQuery(path: string, query?: RequestOptions['query']): string
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   if (method !== 'GET' && method !== 'HEAD') {
@@ -97,8 +98,12 @@ export interface List<T> {
 export const publicApi = {
   models: () => get<List<Model>>('/api/v1/models'),
   model: (id: string) => get<Model>(`/api/v1/models/${encodeURIComponent(id)}`),
-  generate: (key: string, body: Record<string, unknown>) => request<Task>('POST', '/api/v1/images/generations', { bearer: key, body }),
-  task: (key: string, id: string, signal?: AbortSignal) => request<Task>('GET', `/api/v1/tasks/${encodeURIComponent(id)}`, { bearer: key, signal }),
+  /** Creates a task on a model's `endpoint`; `waitS` asks the server to hold the answer until it finishes (`Prefer: wait=N`). */
+  submit: (key: string, endpoint: string, body: Record<string, unknown>, opts: { waitS?: number; signal?: AbortSignal } = {}) =>
+    request<Task>('POST', endpoint, { bearer: key, body, signal: opts.signal, headers: opts.waitS ? { prefer: `wait=${opts.waitS}` } : undefined }),
+  /** `taskEndpoint` is the model's `task_endpoint` template, `/api/v1/tasks/{task_id}`. */
+  task: (key: string, id: string, signal?: AbortSignal, taskEndpoint = '/api/v1/tasks/{task_id}') =>
+    request<Task>('GET', taskEndpoint.replace('{task_id}', encodeURIComponent(id)), { bearer: key, signal }),
 };
 
 export interface Billing {

@@ -1,7 +1,7 @@
 // The public model list, fetched once per page load and shared by every page that needs it.
 import { publicApi } from './api';
 import { useAsync } from './hooks';
-import type { Model } from './types';
+import type { ModalityType, Model } from './types';
 
 let cache: Promise<Model[]> | null = null;
 
@@ -20,9 +20,10 @@ export function useModels() {
   return useAsync(loadModels, []);
 }
 
-/** The request body the model page and playground show: the model's own defaults. */
-export function defaultBody(model: Model, prompt = model.example_prompt): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: model.id, prompt };
-  for (const p of model.parameters) if (p.name !== 'model' && p.name !== 'prompt' && p.default !== undefined) body[p.name] = p.default;
-  return body;
+/** The modalities in the order pages list them. */
+export const MODALITY_TYPES: ModalityType[] = ['image', 'video', 'audio', 'tool'];
+
+/** Models grouped by type, in MODALITY_TYPES order (types without models left out). */
+export function byType(models: Model[]): [ModalityType, Model[]][] {
+  return MODALITY_TYPES.map((type) => [type, models.filter((m) => m.type === type)] as [ModalityType, Model[]]).filter(([, list]) => list.length > 0);
 }

@@ -1,9 +1,31 @@
-// Shapes the server answers with (see docs/dashboard-api.md). Where the server has the type,
-// it is imported from there (type-only: nothing of the server reaches the bundle).
-import type { LedgerEntriesTable } from '../../src/db/schema.js';
-import type { ParameterView } from '../../src/services/model-view.js';
+// Shapes the server answers with (README "The API", docs/dashboard-api.md). Money is in credits,
+// as decimals (0.35, 0.000123); 1 credit = $0.01. Where the server has an import-free type, it is
+// imported from there (type-only: nothing of the server reaches the bundle).
+import type { LedgerKind } from '../../src/db/schema.js';
 
-export type { ParameterView };
+export type { LedgerKind };
+
+export type ModalityType = 'image' | 'video' | 'audio' | 'tool';
+
+/**
+ * One parameter as the model page, the playground form and the docs show it. The same shape as
+ * `ParameterView` in src/modalities/types.ts, which cannot be imported here: that file pulls in
+ * Node types (Buffer) through the provider and storage interfaces.
+ */
+export interface ParameterView {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  required: boolean;
+  default?: string | number | boolean;
+  /** The allowed values, when the parameter is a choice. */
+  values?: Array<string | number>;
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  /** How the playground renders it: a text area for prompts, an image picker for image URLs. */
+  widget?: 'textarea' | 'image';
+  description: string;
+}
 
 export interface ModelTexts {
   name?: string;
@@ -14,31 +36,46 @@ export interface ModelTexts {
   faq?: { q: string; a: string }[];
 }
 
+export type PriceUnit = 'image' | 'second' | '1k_characters' | 'run' | 'megapixel';
+
+export interface ModelPrice {
+  unit: PriceUnit;
+  /** Credits per unit at the base rate. */
+  credits: number;
+  usd: number;
+  /** Other rates per unit by name, e.g. `{audio: 14}` (credits per second with sound). */
+  rates: Record<string, number>;
+  billing: 'per_successful_request';
+}
+
 export interface Model {
   id: string;
   object: 'model';
   name: string;
   provider: string;
-  type: string;
+  type: ModalityType;
   enabled: boolean;
   available: boolean;
-  nodes: string[];
   pitch: string;
   description: string;
-  endpoint: string | null;
+  /** The route to POST to, e.g. `/api/v1/videos/generations`. */
+  endpoint: string;
+  /** `/api/v1/tasks/{task_id}` */
   task_endpoint: string;
-  method: string;
-  auth: string;
-  webhook_required: boolean;
+  method: 'POST';
+  auth: 'bearer';
   input_types: string[];
   output_type: string;
-  price: { credits: number; usd: number; unit: string; billing: string };
+  price: ModelPrice;
   parameters: ParameterView[];
-  sizes: Record<string, { width: number; height: number }>;
+  /** A full example request body. */
+  example: Record<string, unknown>;
+  /** Image models: each `size` value in pixels. */
+  sizes?: Record<string, { width: number; height: number }>;
   capabilities: string[];
   use_cases: string[];
   faq: { q: string; a: string }[];
-  example_prompt: string;
+  example_prompt?: string;
   i18n: Record<string, ModelTexts>;
 }
 
@@ -59,14 +96,25 @@ export interface ApiKey {
   last_used_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  /** Credits; null = no limit. */
   credit_limit: number | null;
+  /** Credits. */
   spent: number;
   allowed_models: string[] | null;
 }
 
-export type LedgerKind = LedgerEntriesTable['kind'];
-
-export type LedgerEntry = Omit<LedgerEntriesTable, 'user_id'>;
+export interface LedgerEntry {
+  id: string;
+  kind: LedgerKind;
+  /** Change to the balance, in credits. */
+  amount: number;
+  /** Change to the reserved credits. */
+  reserved_delta: number;
+  balance_after: number;
+  task_id: string | null;
+  note: string | null;
+  created_at: string;
+}
 
 export interface Order {
   id: string;
@@ -89,15 +137,42 @@ export interface TaskImage {
   seed?: number;
 }
 
+export interface TaskVideo {
+  url: string;
+  width: number;
+  height: number;
+  duration_s: number;
+  format: 'mp4';
+  bytes: number;
+  thumbnail_url: string;
+}
+
+export interface TaskAudio {
+  url: string;
+  format: string;
+  duration_s: number;
+  bytes: number;
+  sample_rate: number;
+}
+
+export interface TaskOutput {
+  images?: TaskImage[];
+  videos?: TaskVideo[];
+  audio?: TaskAudio[];
+}
+
 export interface Task {
   id: string;
   object: 'task';
-  type: string;
+  type: ModalityType;
   model: string;
   status: TaskStatus;
-  input: Record<string, unknown> & { prompt?: string };
-  output: { images: TaskImage[] } | null;
+  /** 0–100 while running, where the upstream tells; null otherwise. */
+  progress: number | null;
+  input: Record<string, unknown>;
+  output: TaskOutput | null;
   error: { code: string; message: string } | null;
+  /** Credits held (then charged) for the task: a decimal. */
   cost: { credits: number; charged: boolean };
   livemode: boolean;
   node: string | null;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../lib/app-error.js';
 import { CONTENT_TYPES } from '../../storage/types.js';
-import type { HttpDeps } from '../server.js';
+import type { HttpDeps } from '../deps.js';
 
 /** Generated images. Names are long random tokens, so the URL itself is the permission. */
 export function fileRoutes(app: FastifyInstance, { platform }: HttpDeps): void {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { HttpDeps } from '../server.js';
+import type { HttpDeps } from '../deps.js';
 
 export function healthRoutes(app: FastifyInstance, { platform }: HttpDeps): void {
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -1,21 +1,14 @@
-// The local renderer: draws a poster from the prompt on this machine. Serves `aio-poster`
-// and every test-mode task, so integrations work offline and free.
+// The local engines: they serve the aio-* models and every test-mode task, so integrations work
+// offline and free, with real media.
 import type { Provider } from '../types.js';
-import { renderPoster } from './render-poster.js';
-
-/** A stable seed for a prompt when the client gave none, so the same request looks the same. */
-function seedFor(prompt: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < prompt.length; i++) h = Math.imul(h ^ prompt.charCodeAt(i), 16777619);
-  return (h >>> 0) % 2147483648;
-}
+import { drawLocally } from './image.js';
+import { composeLocally } from './tune/index.js';
+import { toolLocally } from './tool.js';
+import { animateLocally } from './video.js';
+import { speakLocally } from './voice.js';
 
 export const localProvider: Provider = {
   id: 'local',
   needsCredentials: false,
-  async generate(input) {
-    const seed = input.seed ?? seedFor(input.prompt);
-    const data = await renderPoster({ prompt: input.prompt, seed, width: input.width, height: input.height });
-    return [{ data, seed }];
-  },
+  operations: { image: drawLocally, video: animateLocally, speech: speakLocally, music: composeLocally, tool: toolLocally },
 };

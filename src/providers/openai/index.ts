@@ -1,55 +1,10 @@
-// OpenAI's Images API (gpt-image-1, dall-e-3): Bearer key, JSON body, synchronous answer holding
-// base64 images (gpt-image-1 always; dall-e-3 when asked) or temporary URLs we download at once.
-import type { GenerateInput, GeneratedImage, Provider, ProviderContext } from '../types.js';
-import { UpstreamError } from '../errors.js';
-import { downloadImage, readJson, upstreamFetch } from '../http.js';
-import { nearestByRatio } from '../sizes.js';
-
-const NAME = 'OpenAI';
-
-/** The sizes each model accepts; our exact size maps to the nearest ratio, the worker crops. */
-export const OPENAI_SIZES = {
-  'gpt-image-1': ['1024x1024', '1536x1024', '1024x1536'],
-  'dall-e-3': ['1024x1024', '1792x1024', '1024x1792'],
-} as const;
-
-const GPT_IMAGE_QUALITY: Record<GenerateInput['renderingSpeed'], string> = { TURBO: 'low', BALANCED: 'medium', QUALITY: 'high' };
-
-interface OpenAIResponse {
-  data?: Array<{ b64_json?: string | null; url?: string | null; revised_prompt?: string }>;
-}
-
-/** The generations body for our input. gpt-image-* models share gpt-image-1's parameters. */
-export function buildBody(input: GenerateInput): Record<string, unknown> {
-  const { upstreamModel: model, prompt } = input;
-  if (model === 'dall-e-3') {
-    const size = nearestByRatio(OPENAI_SIZES['dall-e-3'], input.width, input.height, 'x');
-    return { model, prompt, n: 1, size, quality: input.renderingSpeed === 'QUALITY' ? 'hd' : 'standard', response_format: 'b64_json' };
-  }
-  if (model.startsWith('gpt-image-')) {
-    const size = nearestByRatio(OPENAI_SIZES['gpt-image-1'], input.width, input.height, 'x');
-    return { model, prompt, n: 1, size, quality: GPT_IMAGE_QUALITY[input.renderingSpeed], output_format: input.outputFormat };
-  }
-  throw new UpstreamError('upstream_invalid_request', `${NAME} adapter does not know the image model '${model}'`, { retryable: false });
-}
+// OpenAI: images and text-to-speech.
+import type { Provider } from '../types.js';
+import { generateImage } from './image.js';
+import { generateSpeech } from './speech.js';
 
 export const openaiProvider: Provider = {
   id: 'openai',
   needsCredentials: true,
-  async generate(input: GenerateInput, ctx: ProviderContext): Promise<GeneratedImage[]> {
-    const url = `${ctx.credentials.baseUrl}/v1/images/generations`;
-    const headers = { Authorization: `Bearer ${ctx.credentials.apiKey ?? ''}`, 'Content-Type': 'application/json' };
-    const res = await upstreamFetch(NAME, url, { method: 'POST', headers, body: JSON.stringify(buildBody(input)) }, ctx);
-    const body = await readJson<OpenAIResponse>(NAME, res, ctx);
-    const images = Array.isArray(body.data) ? body.data : [];
-    if (images.length === 0) throw new UpstreamError('upstream_bad_response', `${NAME} answered without images`, { retryable: true });
-    const out: GeneratedImage[] = [];
-    for (const image of images) {
-      // The URL is a signed storage link: fetch it without our key.
-      const data = image.b64_json ? Buffer.from(image.b64_json, 'base64') : image.url ? await downloadImage(NAME, image.url, ctx) : undefined;
-      if (!data || data.length === 0) throw new UpstreamError('upstream_bad_response', `${NAME} answered with an image entry holding no image`, { retryable: true });
-      out.push({ data });
-    }
-    return out;
-  },
+  operations: { image: generateImage, speech: generateSpeech },
 };

@@ -1,4 +1,5 @@
 // Two small SVG charts, no library: credits per day (columns) and per model (bars).
+import { fmtCredits } from '../format';
 import { useI18n } from '../i18n';
 
 export interface DayPoint {
@@ -19,8 +20,13 @@ export function fillDays(points: DayPoint[], days: number, today = new Date()): 
   return out;
 }
 
-/** The axis top: 4, 6, 10, 20, 40, 60, 100, … (even, so the middle tick is a whole number). */
+/** The axis top: 4, 6, 10, 20, 40, 60, 100, … (even, so the middle tick is a whole number); below
+ * one credit (prices are decimals) 0.1, 0.2, 0.4, 0.6, 1 and so on. */
 function niceMax(n: number): number {
+  if (n > 0 && n < 1) {
+    const pow = 10 ** Math.floor(Math.log10(n));
+    for (const m of [1, 2, 4, 6, 10]) if (m * pow >= n) return Number((m * pow).toPrecision(6));
+  }
   if (n <= 4) return 4;
   const pow = 10 ** Math.floor(Math.log10(n));
   for (const m of [1, 2, 4, 6, 10]) if (m * pow >= n && (m * pow) % 2 === 0) return m * pow;
@@ -28,7 +34,7 @@ function niceMax(n: number): number {
 }
 
 export function DayChart({ points, label }: { points: DayPoint[]; label: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const W = 600;
   const H = 220;
   const pad = { l: 36, r: 8, t: 10, b: 26 };
@@ -37,12 +43,12 @@ export function DayChart({ points, label }: { points: DayPoint[]; label: string 
   const y = (v: number) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
   const total = points.reduce((s, p) => s + p.credits, 0);
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={`${label}: ${total}`}>
+    <svg viewBox={`0 0 ${W} ${H}`} className="chart" role="img" aria-label={`${label}: ${fmtCredits(total, lang)}`}>
       {[0, 0.5, 1].map((f) => (
         <g key={f}>
           <line x1={pad.l} x2={W - pad.r} y1={y(max * f)} y2={y(max * f)} className="grid-line" />
           <text x={pad.l - 6} y={y(max * f) + 4} className="axis" textAnchor="end">
-            {Math.round(max * f)}
+            {fmtCredits(max * f, lang)}
           </text>
         </g>
       ))}
@@ -51,7 +57,7 @@ export function DayChart({ points, label }: { points: DayPoint[]; label: string 
         return (
           <g key={p.day}>
             <rect x={pad.l + i * bw + bw * 0.15} y={y(p.credits)} width={bw * 0.7} height={Math.max(p.credits ? 2 : 0, h)} rx={2} className="bar">
-              <title>{t('chart_day_label', { day: p.day, credits: p.credits, tasks: p.tasks })}</title>
+              <title>{t('chart_day_label', { day: p.day, credits: fmtCredits(p.credits, lang), tasks: p.tasks })}</title>
             </rect>
             {(points.length - 1 - i) % 7 === 0 && (
               <text x={pad.l + i * bw + bw / 2} y={H - 6} className="axis" textAnchor="middle">
@@ -66,7 +72,7 @@ export function DayChart({ points, label }: { points: DayPoint[]; label: string 
 }
 
 export function ModelBars({ rows }: { rows: { model: string; credits: number; tasks: number }[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const max = Math.max(1, ...rows.map((r) => r.credits));
   return (
     <ul className="hbars">
@@ -75,7 +81,7 @@ export function ModelBars({ rows }: { rows: { model: string; credits: number; ta
           <div className="hbar-label">
             <code>{r.model}</code>
             <span className="muted small">
-              {t('credits_n', { n: r.credits })} · {r.tasks}
+              {t('credits_n', { n: fmtCredits(r.credits, lang) })} · {r.tasks}
             </span>
           </div>
           <svg viewBox="0 0 100 8" preserveAspectRatio="none" className="hbar" aria-hidden="true">

@@ -1,24 +1,35 @@
-import { useI18n, localize, type MessageKey } from '../i18n';
-import { fmtUsd } from '../format';
+import { fmtCreditsUsd } from '../format';
+import { localize, type MessageKey, type Translate, useI18n } from '../i18n';
+import { MODALITY_TYPES } from '../models';
+import { priceWords, rateLines } from '../pricing';
 import { Link } from '../router';
 import type { Model } from '../types';
 import { Badge } from './ui';
 
-export function typeLabel(type: string, t: (k: MessageKey) => string): string {
-  return ['image', 'video', 'audio', 'tool'].includes(type) ? t(`type_${type}` as MessageKey) : type;
+export function typeLabel(type: string, t: Translate): string {
+  return (MODALITY_TYPES as string[]).includes(type) ? t(`type_${type}` as MessageKey) : type;
 }
 
-export function unitLabel(type: string, t: (k: MessageKey) => string): string {
-  return ['image', 'video', 'audio', 'tool'].includes(type) ? t(`unit_${type}` as MessageKey) : type;
+const TYPE_TONE = { image: 'violet', video: 'blue', audio: 'green', tool: 'amber' } as const;
+
+/** The model's modality (image, video, audio, tool) as a coloured badge. */
+export function TypeBadge({ type }: { type: string }) {
+  const { t } = useI18n();
+  return (
+    <Badge tone={TYPE_TONE[type as keyof typeof TYPE_TONE] ?? 'neutral'}>
+      <span data-type={type}>{typeLabel(type, t)}</span>
+    </Badge>
+  );
 }
 
 export function ModelCard({ model }: { model: Model }) {
   const { t, lang } = useI18n();
   const texts = localize(model, lang);
+  const rates = rateLines(model.price, t, lang);
   return (
-    <article className="model-card">
+    <article className="model-card" data-model={model.id} data-type={model.type}>
       <div className="model-card-top">
-        <Badge tone="violet">{typeLabel(model.output_type, t)}</Badge>
+        <TypeBadge type={model.type} />
         <span className="muted small">{model.provider}</span>
       </div>
       <h3>
@@ -30,8 +41,13 @@ export function ModelCard({ model }: { model: Model }) {
       <p className="muted">{texts.pitch}</p>
       <div className="model-card-foot">
         <span className="price">
-          <strong>{t('credits_n', { n: model.price.credits })}</strong>
-          <span className="muted"> / {unitLabel(model.price.unit, t)} · ~{fmtUsd(model.price.usd)}</span>
+          <strong>{priceWords(model.price, t, lang)}</strong>
+          <span className="muted"> · ~{fmtCreditsUsd(model.price.credits)}</span>
+          {rates.map((r) => (
+            <span key={r.name} className="muted small price-rate">
+              {r.text}
+            </span>
+          ))}
         </span>
         <span className="arrow" aria-hidden="true">
           →

@@ -1,16 +1,18 @@
 // The signed-in user's own account: balance, API keys, ledger, tasks, usage, codes, orders.
-// The scope's hooks have already checked the session (and CSRF on changes).
+// The scope's hooks have already checked the session (and CSRF on changes). Money goes out as
+// decimal credits (and comes in that way); inside it is micro-credits.
 import type { FastifyInstance } from 'fastify';
 import type { LedgerKind } from '../../../db/schema.js';
 import { invalidParam } from '../../../lib/app-error.js';
+import { toCredits } from '../../../lib/credits.js';
 import { publicKey } from '../../../services/api-keys.js';
-import type { LedgerEntry } from '../../../services/ledger.js';
+import { publicEntry } from '../../../services/ledger.js';
 import type { TaskStatus } from '../../../services/tasks.js';
 import { publicOrder } from '../../../services/billing.js';
 import { baseUrl, presentTask } from '../../present.js';
 import { parseLimit } from '../tasks.js';
 import type { DashboardDeps } from './deps.js';
-import { type Body, oneOf, optionalBoolean, optionalString, queryInteger, readBody, requiredString } from './input.js';
+import { type Body, creditAmount, oneOf, optionalBoolean, optionalString, queryInteger, readBody, requiredString } from './input.js';
 import { auth, presentUser } from './session-guard.js';
 
 export const LEDGER_KINDS: readonly LedgerKind[] = ['grant', 'topup', 'redeem', 'hold', 'capture', 'release', 'adjustment'];
@@ -18,11 +20,6 @@ export const TASK_STATUSES: readonly TaskStatus[] = ['queued', 'running', 'succe
 const MAX_KEY_NAME = 100;
 const MAX_ALLOWED_MODELS = 50;
 const MAX_CREDIT_LIMIT = 1_000_000_000;
-
-/** A ledger row as the account sees it. */
-export function presentEntry(e: LedgerEntry) {
-  return { id: e.id, kind: e.kind, amount: e.amount, reserved_delta: e.reserved_delta, balance_after: e.balance_after, task_id: e.task_id, note: e.note, created_at: e.created_at };
-}
 
 type Query = Record<string, string | undefined>;
 
@@ -41,13 +38,8 @@ export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
       if (at <= Date.now()) throw invalidParam('expires_at', "'expires_at' must be in the future.");
       expiresAt = new Date(at).toISOString();
     }
-    let creditLimit: number | null = null;
     const rawLimit = body.credit_limit;
-    if (rawLimit !== undefined && rawLimit !== null) {
-      if (typeof rawLimit !== 'number' || !Number.isInteger(rawLimit) || rawLimit < 1 || rawLimit > MAX_CREDIT_LIMIT)
-        throw invalidParam('credit_limit', `'credit_limit' must be a whole number of credits from 1 to ${MAX_CREDIT_LIMIT}, or null for no limit.`);
-      creditLimit = rawLimit;
-    }
+    const creditLimit = rawLimit === undefined || rawLimit === null ? null : creditAmount(rawLimit, 'credit_limit', { min: 0, max: MAX_CREDIT_LIMIT });
     let allowedModels: string[] | null = null;
     const rawModels = body.allowed_models;
     if (rawModels !== undefined && rawModels !== null) {
@@ -63,7 +55,7 @@ export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
   app.get('/api/account', async (req) => {
     const { user } = auth(req);
     const { balance, reserved } = await platform.ledger.balances(user.id);
-    return { user: presentUser(user), balance, reserved };
+    return { user: presentUser(user), balance: toCredits(balance), reserved: toCredits(reserved) };
   });
 
   app.get('/api/account/keys', async (req) => {
@@ -96,7 +88,7 @@ export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const limit = parseLimit(req.query.limit);
     const kind = oneOf(req.query.kind, 'kind', LEDGER_KINDS);
     const rows = await platform.ledger.list(user.id, { limit: limit + 1, before: req.query.starting_after || undefined, kind });
-    return { object: 'list', data: rows.slice(0, limit).map(presentEntry), has_more: rows.length > limit };
+    return { object: 'list', data: rows.slice(0, limit).map(publicEntry), has_more: rows.length > limit };
   });
 
   app.get<{ Querystring: Query }>('/api/account/tasks', async (req) => {
@@ -124,8 +116,8 @@ export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const throttleKey = `redeem:${user.id}`;
     redeemThrottle.check(throttleKey, undefined);
     try {
-      const { credits, balance } = await codes.redeem(user.id, code);
-      return { credits, balance };
+      const { creditsMicro, balanceMicro } = await codes.redeem(user.id, code);
+      return { credits: toCredits(creditsMicro), balance: toCredits(balanceMicro) };
     } catch (err) {
       if ((err as { code?: string }).code === 'code_not_found') redeemThrottle.fail(throttleKey, undefined);
       throw err;

@@ -1,16 +1,19 @@
 // Operator routes: users and credits, redemption codes, model overrides, nodes, all tasks.
 // The scope's hooks have already checked the session, CSRF on changes, and the admin flag.
+// Amounts come in and go out as decimal credits; inside they are micro-credits.
 import type { FastifyInstance } from 'fastify';
 import { AppError, invalidParam } from '../../../lib/app-error.js';
+import { toCredits } from '../../../lib/credits.js';
 import { adminUserView } from '../../../services/admin.js';
+import { publicEntry } from '../../../services/ledger.js';
 import { MAX_CODES_PER_BATCH, MAX_CODE_CREDITS, publicCode } from '../../../services/redemption-codes.js';
 import { baseUrl, presentTask } from '../../present.js';
 import { presentModel } from '../models.js';
 import { nodeHealth } from '../nodes.js';
 import { parseLimit } from '../tasks.js';
 import type { DashboardDeps } from './deps.js';
-import { TASK_STATUSES, presentEntry } from './account.js';
-import { oneOf, optionalString, readBody, requiredInteger, requiredString } from './input.js';
+import { TASK_STATUSES } from './account.js';
+import { oneOf, optionalString, readBody, requiredCredits, requiredInteger, requiredString } from './input.js';
 import { auth } from './session-guard.js';
 
 type Query = Record<string, string | undefined>;
@@ -38,7 +41,13 @@ export function adminRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const override = platform.overrides.get(id);
     return {
       ...presentModel(platform, model),
-      override: override ? { enabled: override.enabled === null ? null : override.enabled === 1, price_credits: override.price_credits, updated_at: override.updated_at } : null,
+      override: override
+        ? {
+            enabled: override.enabled === null ? null : override.enabled === 1,
+            price_credits: override.unit_price_micro === null ? null : toCredits(override.unit_price_micro),
+            updated_at: override.updated_at,
+          }
+        : null,
       catalog_file: platform.catalog.fileValuesOf(id) ?? null,
     };
   };
@@ -51,14 +60,13 @@ export function adminRoutes(app: FastifyInstance, d: DashboardDeps): void {
 
   app.post<{ Params: { id: string } }>('/api/admin/users/:id/grant', async (req) => {
     const body = readBody(req.body, ['amount', 'note']);
-    const amount = requiredInteger(body, 'amount', -MAX_GRANT, MAX_GRANT);
-    if (amount === 0) throw invalidParam('amount', "'amount' must not be 0.");
+    const amount = requiredCredits(body, 'amount', { min: -MAX_GRANT, max: MAX_GRANT });
     const note = requiredString(body, 'note', 500).trim();
     if (!note) throw invalidParam('note', "'note' must not be blank.", 'missing_parameter');
     const user = await requireUser(req.params.id);
     const entry = await platform.ledger.credit(user.id, amount, amount > 0 ? 'grant' : 'adjustment', note);
-    req.log.info({ admin: auth(req).user.id, userId: user.id, amount }, 'admin credit change');
-    return { balance: entry.balance_after, entry: presentEntry(entry) };
+    req.log.info({ admin: auth(req).user.id, userId: user.id, credits: toCredits(amount) }, 'admin credit change');
+    return { balance: toCredits(entry.balance_after), entry: publicEntry(entry) };
   });
 
   app.post<{ Params: { id: string } }>('/api/admin/users/:id/disable', async (req) => {
@@ -73,10 +81,10 @@ export function adminRoutes(app: FastifyInstance, d: DashboardDeps): void {
   app.post('/api/admin/redemption-codes', async (req, reply) => {
     const body = readBody(req.body, ['count', 'credits', 'note']);
     const count = requiredInteger(body, 'count', 1, MAX_CODES_PER_BATCH);
-    const credits = requiredInteger(body, 'credits', 1, MAX_CODE_CREDITS);
+    const creditsMicro = requiredCredits(body, 'credits', { min: 0, max: MAX_CODE_CREDITS });
     const note = optionalString(body, 'note', 500)?.trim() || null;
-    const rows = await codes.generate({ count, credits, note, createdBy: auth(req).user.id });
-    return reply.status(201).send({ object: 'list', data: rows.map((c) => ({ code: c.code, credits: c.credits, note: c.note, created_at: c.created_at })) });
+    const rows = await codes.generate({ count, creditsMicro, note, createdBy: auth(req).user.id });
+    return reply.status(201).send({ object: 'list', data: rows.map((c) => ({ code: c.code, credits: toCredits(c.credits_micro), note: c.note, created_at: c.created_at })) });
   });
 
   app.get<{ Querystring: Query }>('/api/admin/redemption-codes', async (req, reply) => {

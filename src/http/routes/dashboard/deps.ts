@@ -4,7 +4,7 @@ import type { LoginThrottle } from '../../../services/login-throttle.js';
 import type { RedemptionCodeService } from '../../../services/redemption-codes.js';
 import type { SessionService } from '../../../services/sessions.js';
 import type { UsageService } from '../../../services/usage.js';
-import type { HttpDeps } from '../../server.js';
+import type { HttpDeps } from '../../deps.js';
 
 /** What the dashboard routes use besides the platform. */
 export interface DashboardDeps extends HttpDeps {

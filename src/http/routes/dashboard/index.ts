@@ -9,7 +9,7 @@ import { LoginThrottle } from '../../../services/login-throttle.js';
 import { RedemptionCodeService } from '../../../services/redemption-codes.js';
 import { SessionService } from '../../../services/sessions.js';
 import { UsageService } from '../../../services/usage.js';
-import type { HttpDeps } from '../../server.js';
+import type { HttpDeps } from '../../deps.js';
 import { accountRoutes } from './account.js';
 import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';

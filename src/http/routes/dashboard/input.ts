@@ -1,6 +1,7 @@
 // Reading dashboard request bodies: a JSON object with only the fields a route names, each
 // checked for its type, every problem a 400 with the parameter named.
 import { AppError, invalidParam } from '../../../lib/app-error.js';
+import { MICRO, parseCredits } from '../../../lib/credits.js';
 
 export type Body = Record<string, unknown>;
 
@@ -42,6 +43,22 @@ export function requiredInteger(body: Body, name: string, min: number, max: numb
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
     throw invalidParam(name, `'${name}' must be a whole number from ${min} to ${max}.`);
   return value;
+}
+
+/**
+ * A credit amount (a JSON number, at most 6 decimals) in [min, max] credits, as micro-credits.
+ * 0 is refused unless `zero` allows it.
+ */
+export function creditAmount(value: unknown, name: string, opts: { min: number; max: number; zero?: boolean }): number {
+  const micro = typeof value === 'number' ? parseCredits(value) : undefined;
+  if (micro === undefined || micro < opts.min * MICRO || micro > opts.max * MICRO || (micro === 0 && !opts.zero))
+    throw invalidParam(name, `'${name}' must be a number of credits from ${opts.min} to ${opts.max}${opts.zero ? '' : ', not 0,'} with at most 6 decimals.`);
+  return micro;
+}
+
+export function requiredCredits(body: Body, name: string, opts: { min: number; max: number; zero?: boolean }): number {
+  if (body[name] === undefined || body[name] === null) throw invalidParam(name, `'${name}' is required.`, 'missing_parameter');
+  return creditAmount(body[name], name, opts);
 }
 
 /** A whole number in [min, max] from the query string, or `fallback` when absent. */

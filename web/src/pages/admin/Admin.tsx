@@ -2,11 +2,13 @@
 import { type FormEvent, useState } from 'react';
 import { Alert, Badge, Card, ConfirmDialog, CopyButton, DataTable, EmptyState, ErrorMessage, Field, ListPager, Loaded, PageHeader, usePager } from '../../components/ui';
 import { get, patch, post, type List } from '../../api';
-import { fmtDate, fmtNumber, fmtShort, fmtUsd } from '../../format';
+import { fmtCredits, fmtCreditsUsd, fmtDate, fmtShort } from '../../format';
 import { useAction, useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { Link, useLocation } from '../../router';
 import type { Model, Task } from '../../types';
+import { TypeBadge } from '../../components/model-card';
+import { unitWords } from '../../pricing';
 import { TaskFilters, TaskTable } from '../dashboard/Usage';
 import type { NodeHealth } from '../../../../src/worker/node-health.js';
 
@@ -79,7 +81,7 @@ function Users() {
     granting &&
     run(async () => {
       const r = await post<{ balance: number }>(`/api/admin/users/${encodeURIComponent(granting.id)}/grant`, { amount: Number(amount), note: note.trim() });
-      setNotice(t('admin_grant_ok', { email: granting.email, balance: fmtNumber(r.balance, lang) }));
+      setNotice(t('admin_grant_ok', { email: granting.email, balance: fmtCredits(r.balance, lang) }));
       setGranting(null);
       setAmount('');
       setNote('');
@@ -130,8 +132,8 @@ function Users() {
                 <td>
                   {u.email} {u.is_admin && <Badge tone="violet">{t('role_admin')}</Badge>}
                 </td>
-                <td className="num">{fmtNumber(u.balance, lang)}</td>
-                <td className="num muted">{fmtNumber(u.reserved, lang)}</td>
+                <td className="num">{fmtCredits(u.balance, lang)}</td>
+                <td className="num muted">{fmtCredits(u.reserved, lang)}</td>
                 <td>{u.disabled ? <Badge tone="red">{t('admin_disabled')}</Badge> : <Badge tone="green">{t('admin_active')}</Badge>}</td>
                 <td className="nowrap">{fmtDate(u.created_at, lang, false)}</td>
                 <td className="actions nowrap">
@@ -167,7 +169,7 @@ function Users() {
         }}
       >
         <Field label={t('admin_grant_amount')} hint={t('admin_grant_amount_hint')} id="grant-amount">
-          {(id, hint) => <input id={id} type="number" step={1} required value={amount} aria-describedby={hint} onChange={(e) => setAmount(e.target.value)} />}
+          {(id, hint) => <input id={id} type="number" step="any" required value={amount} aria-describedby={hint} onChange={(e) => setAmount(e.target.value)} />}
         </Field>
         <Field label={t('admin_grant_note')} hint={t('admin_grant_note_hint')} id="grant-note">
           {(id, hint) => <input id={id} required value={note} maxLength={200} aria-describedby={hint} onChange={(e) => setNote(e.target.value)} />}
@@ -235,7 +237,7 @@ function Codes() {
             <ul className="code-list">
               {fresh.map((c) => (
                 <li key={c.code}>
-                  <code>{c.code}</code> <span className="muted small">{t('credits_n', { n: c.credits })}</span>
+                  <code>{c.code}</code> <span className="muted small">{t('credits_n', { n: fmtCredits(c.credits, lang) })}</span>
                 </li>
               ))}
             </ul>
@@ -266,7 +268,7 @@ function Codes() {
                   <td className="nowrap">
                     <code>{c.code}</code>
                   </td>
-                  <td className="num">{fmtNumber(c.credits, lang)}</td>
+                  <td className="num">{fmtCredits(c.credits, lang)}</td>
                   <td>{c.note ?? <span className="muted">—</span>}</td>
                   <td className="nowrap">{fmtShort(c.created_at, lang)}</td>
                   <td>
@@ -303,7 +305,7 @@ function ModelRow({ model, onSaved }: { model: AdminModel; onSaved(msg: string):
   return (
     <tr data-model={model.id}>
       <td>
-        <strong>{model.name}</strong>
+        <strong>{model.name}</strong> <TypeBadge type={model.type} />
         <div>
           <code className="small">{model.id}</code>
         </div>
@@ -320,8 +322,11 @@ function ModelRow({ model, onSaved }: { model: AdminModel; onSaved(msg: string):
         <label className="sr-only" htmlFor={`price-${model.id}`}>
           {t('admin_model_price')}
         </label>
-        <input id={`price-${model.id}`} className="input-small" type="number" min={0} step={1} value={price} onChange={(e) => setPrice(e.target.value)} />
-        <span className="muted small"> ≈ {fmtUsd(Number(price || 0) / 100)}</span>
+        <input id={`price-${model.id}`} className="input-small" type="number" min={0} step="any" value={price} onChange={(e) => setPrice(e.target.value)} />
+        <span className="muted small">
+          {' '}
+          / {typeof model.price === 'number' ? '' : unitWords(model.price.unit, t)} ≈ {fmtCreditsUsd(Number(price || 0))}
+        </span>
       </td>
       <td>
         <button type="button" className="btn btn-small btn-primary" disabled={!dirty || busy} onClick={save}>

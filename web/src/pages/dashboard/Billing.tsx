@@ -2,7 +2,7 @@ import { Icon } from '../../components/icons';
 import { type FormEvent, useState } from 'react';
 import { Alert, Badge, Card, DataTable, EmptyState, ErrorMessage, Field, Loaded, PageHeader, Stat } from '../../components/ui';
 import { dashboardApi } from '../../api';
-import { fmtDate, fmtNumber, fmtUsd } from '../../format';
+import { fmtCredits, fmtDate, fmtUsd } from '../../format';
 import { useAction, useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useLocation } from '../../router';
@@ -29,7 +29,7 @@ export function Billing() {
     setRedeemOk('');
     void redeeming.run(async () => {
       const r = await dashboardApi.redeem(code.trim());
-      setRedeemOk(t('redeem_ok', { credits: fmtNumber(r.credits, lang), balance: fmtNumber(r.balance, lang) }));
+      setRedeemOk(t('redeem_ok', { credits: fmtCredits(r.credits, lang), balance: fmtCredits(r.balance, lang) }));
       setCode('');
       account.reload();
     });
@@ -53,7 +53,7 @@ export function Billing() {
       {checkout === 'success' && <Alert kind="success">{t('checkout_success')}</Alert>}
       {checkout === 'cancel' && <Alert kind="info">{t('checkout_cancel')}</Alert>}
       <div className="stats">
-        <Stat label={t('balance')} value={account.data ? t('credits_n', { n: fmtNumber(account.data.balance, lang) }) : '…'} testId="balance" />
+        <Stat label={t('balance')} value={account.data ? t('credits_n', { n: fmtCredits(account.data.balance, lang) }) : '…'} testId="balance" />
       </div>
       <div className="grid-2">
         <Card title={t('packs_title')}>
@@ -66,7 +66,7 @@ export function Billing() {
                     {data.packs.map((p) => (
                       <div key={p.id} className="pack">
                         <div className="pack-name">{p.name}</div>
-                        <div className="pack-credits">{t('credits_n', { n: fmtNumber(p.credits, lang) })}</div>
+                        <div className="pack-credits">{t('credits_n', { n: fmtCredits(p.credits, lang) })}</div>
                         <button type="button" className="btn btn-primary btn-block" disabled={buying !== null} onClick={() => buy(p.id)}>
                           {buying === p.id ? t('pack_redirecting') : t('pack_buy', { usd: fmtUsd(p.amount_usd) })}
                         </button>
@@ -115,7 +115,7 @@ export function Billing() {
                     <code className="small">{o.id}</code>
                   </td>
                   <td>{o.pack_id}</td>
-                  <td className="num">{fmtNumber(o.credits, lang)}</td>
+                  <td className="num">{fmtCredits(o.credits, lang)}</td>
                   <td className="num">{fmtUsd(o.amount_usd)}</td>
                   <td>
                     <Badge tone={ORDER_TONE[o.status] ?? 'neutral'}>{t(`status_${o.status}` as MessageKey)}</Badge>

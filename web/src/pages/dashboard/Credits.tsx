@@ -1,7 +1,7 @@
 import { Icon } from '../../components/icons';
 import { Badge, ButtonLink, Card, DataTable, EmptyState, ErrorMessage, FilterSelect, ListPager, Loaded, PageHeader, Stat, usePager } from '../../components/ui';
 import { dashboardApi } from '../../api';
-import { fmtNumber, fmtShort, fmtSigned } from '../../format';
+import { fmtCredits, fmtCreditsUsd, fmtShort, fmtSignedCredits } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { Link, setQuery, useLocation } from '../../router';
@@ -32,9 +32,9 @@ export function Credits() {
       <PageHeader title={t('credits_title')} lead={t('credits_lead')} actions={<ButtonLink to="/dashboard/billing">{t('check3_action')}</ButtonLink>} />
       <ErrorMessage error={account.error} onRetry={account.reload} />
       <div className="stats">
-        <Stat label={t('balance')} value={account.data ? fmtNumber(account.data.balance, lang) : '…'} note={account.data ? `≈ $${(account.data.balance / 100).toFixed(2)}` : undefined} testId="balance" />
-        <Stat label={t('reserved')} value={account.data ? fmtNumber(account.data.reserved, lang) : '…'} note={t('reserved_note')} />
-        <Stat label={t('available')} value={account.data ? fmtNumber(account.data.balance - account.data.reserved, lang) : '…'} />
+        <Stat label={t('balance')} value={account.data ? fmtCredits(account.data.balance, lang) : '…'} note={account.data ? `≈ ${fmtCreditsUsd(account.data.balance)}` : undefined} testId="balance" />
+        <Stat label={t('reserved')} value={account.data ? fmtCredits(account.data.reserved, lang) : '…'} note={t('reserved_note')} />
+        <Stat label={t('available')} value={account.data ? fmtCredits(account.data.balance - account.data.reserved, lang) : '…'} />
       </div>
       <Card
         title={t('ledger_title')}
@@ -72,9 +72,9 @@ export function Credits() {
                   <td>
                     <Badge tone={KIND_TONE[e.kind] ?? 'neutral'}>{t(`kind_${e.kind}` as MessageKey)}</Badge>
                   </td>
-                  <td className={`num ${e.amount > 0 ? 'pos' : e.amount < 0 ? 'neg' : ''}`}>{e.amount ? fmtSigned(e.amount, lang) : '—'}</td>
-                  <td className="num muted">{e.reserved_delta ? fmtSigned(e.reserved_delta, lang) : '—'}</td>
-                  <td className="num">{fmtNumber(e.balance_after, lang)}</td>
+                  <td className={`num ${e.amount > 0 ? 'pos' : e.amount < 0 ? 'neg' : ''}`}>{e.amount ? fmtSignedCredits(e.amount, lang) : '—'}</td>
+                  <td className="num muted">{e.reserved_delta ? fmtSignedCredits(e.reserved_delta, lang) : '—'}</td>
+                  <td className="num">{fmtCredits(e.balance_after, lang)}</td>
                   <td className="note">
                     {e.note && <span>{e.note}</span>}
                     {e.task_id && (

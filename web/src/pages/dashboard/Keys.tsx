@@ -2,7 +2,7 @@ import { Icon } from '../../components/icons';
 import { type FormEvent, useState } from 'react';
 import { Alert, Badge, ButtonLink, Card, ConfirmDialog, CopyButton, DataTable, EmptyState, ErrorMessage, Field, Loaded, PageHeader } from '../../components/ui';
 import { dashboardApi } from '../../api';
-import { fmtDate, fmtNumber } from '../../format';
+import { fmtCredits, fmtDate } from '../../format';
 import { useAction, useAsync, useTitle } from '../../hooks';
 import { localize, useI18n } from '../../i18n';
 import { useModels } from '../../models';
@@ -72,7 +72,7 @@ function CreateKeyForm({ onCreated }: { onCreated(key: ApiKey & { key: string })
         {(id) => <input id={id} name="expires" type="date" min={tomorrow} value={expires} onChange={(e) => setExpires(e.target.value)} />}
       </Field>
       <Field label={t('key_limit')} hint={t('key_limit_hint')} optional>
-        {(id, hint) => <input id={id} name="credit_limit" type="number" min={1} step={1} inputMode="numeric" value={limit} aria-describedby={hint} onChange={(e) => setLimit(e.target.value)} />}
+        {(id, hint) => <input id={id} name="credit_limit" type="number" min={0} step="any" inputMode="decimal" value={limit} aria-describedby={hint} onChange={(e) => setLimit(e.target.value)} />}
       </Field>
       <fieldset className="field span-2">
         <legend>
@@ -201,7 +201,7 @@ export function Keys() {
                     <td className="nowrap">{fmtDate(k.created_at, lang, false)}</td>
                     <td className="nowrap">{k.last_used_at ? fmtDate(k.last_used_at, lang) : <span className="muted">{t('never')}</span>}</td>
                     <td className="num nowrap">
-                      {fmtNumber(k.spent, lang)} / {k.credit_limit !== null ? fmtNumber(k.credit_limit, lang) : <span className="muted">{t('key_no_limit')}</span>}
+                      {fmtCredits(k.spent, lang)} / {k.credit_limit !== null ? fmtCredits(k.credit_limit, lang) : <span className="muted">{t('key_no_limit')}</span>}
                     </td>
                     <td>
                       {state === 'active' ? (

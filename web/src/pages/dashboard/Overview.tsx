@@ -1,6 +1,7 @@
 import { Card, ErrorMessage, Loaded, Loading, PageHeader, Stat, ButtonLink, TaskStatusBadge, EmptyState } from '../../components/ui';
 import { dashboardApi } from '../../api';
-import { fmtDate, fmtNumber } from '../../format';
+import { fmtCredits, fmtDate } from '../../format';
+import { TaskThumb, taskSummary } from '../../components/task-output';
 import { useAsync, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
@@ -27,8 +28,8 @@ export function Overview() {
       <PageHeader title={t('overview_title')} lead={t('overview_signed_in_as', { email: user?.email ?? '' })} />
       <ErrorMessage error={account.error} onRetry={account.reload} />
       <div className="stats">
-        <Stat label={t('balance')} value={account.data ? t('credits_n', { n: fmtNumber(account.data.balance, lang) }) : '…'} testId="balance" />
-        <Stat label={t('reserved')} value={account.data ? t('credits_n', { n: fmtNumber(account.data.reserved, lang) }) : '…'} note={t('reserved_note')} />
+        <Stat label={t('balance')} value={account.data ? t('credits_n', { n: fmtCredits(account.data.balance, lang) }) : '…'} testId="balance" />
+        <Stat label={t('reserved')} value={account.data ? t('credits_n', { n: fmtCredits(account.data.reserved, lang) }) : '…'} note={t('reserved_note')} />
         <Stat label={t('dash_keys')} value={keys.data ? keys.data.data.filter((k) => !k.revoked_at).length : '…'} />
       </div>
       <Card title={t('checklist_title')}>
@@ -73,10 +74,10 @@ export function Overview() {
               {data.data.map((task) => (
                 <li key={task.id}>
                   <Link to={`/dashboard/usage/${task.id}`} className="recent-row">
-                    <span className="thumb">{task.output?.images[0] ? <img src={task.output.images[0].url} alt="" loading="lazy" /> : null}</span>
+                    <TaskThumb task={task} link={false} />
                     <span className="recent-main">
                       <strong>{task.model}</strong>
-                      <span className="muted small truncate">{String(task.input.prompt ?? '')}</span>
+                      <span className="muted small truncate">{taskSummary(task)}</span>
                     </span>
                     <TaskStatusBadge status={task.status} />
                     <span className="muted small nowrap">{fmtDate(task.created_at, lang)}</span>

@@ -1,36 +1,71 @@
-// Generates with the PUBLIC API and the person's own key, exactly as their code would, then
-// polls the task until it is finished.
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+// Runs any model with the PUBLIC API and the person's own key, exactly as their code would: the
+// form comes from the model's parameters, the request goes to the model's endpoint with
+// `Prefer: wait`, and a task that is not finished by then is polled, with its progress shown.
+import { type CSSProperties, type FormEvent, useEffect, useRef, useState } from 'react';
+import { TypeBadge, typeLabel } from '../../components/model-card';
+import { buildBody, fits, type FormValue, type FormValues, formParams, initialValues, missingRequired, ParamFields } from '../../components/param-form';
+import { TaskOutputView } from '../../components/task-output';
 import { Alert, Badge, Card, CodeBlock, ErrorMessage, Field, Loading, PageHeader, TaskStatusBadge } from '../../components/ui';
 import { ApiError, dashboardApi, publicApi } from '../../api';
-import { curlFor } from '../../format';
+import { curlFor, fmtCredits, shortDataUrl } from '../../format';
 import { useAction, useTitle } from '../../hooks';
 import { localize, useI18n } from '../../i18n';
-import { useModels } from '../../models';
+import { byType, useModels } from '../../models';
 import { forgetPlaygroundKey, loadPlaygroundKey, savePlaygroundKey } from '../../playground-key';
+import { priceWords, rateLines } from '../../pricing';
 import { Link, setQuery, useLocation } from '../../router';
 import { useSession } from '../../session';
 import type { Model, Task } from '../../types';
 
 const TERMINAL = ['succeeded', 'failed', 'canceled'];
 
-function paramValues(model: Model | undefined, name: string): { values: string[]; def: string } {
-  const p = model?.parameters.find((x) => x.name === name);
-  return { values: p?.values ?? [], def: p?.default ?? '' };
+/** How long the server may hold the answer: long jobs come back sooner, so their progress shows. */
+const waitSeconds = (model: Model) => (model.type === 'video' ? 5 : 30);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The empty result frame's shape before anything ran: the chosen size or aspect ratio. */
+function frameRatio(model: Model, values: FormValues): string | undefined {
+  const size = values.size;
+  const dims = typeof size === 'string' ? model.sizes?.[size] : undefined;
+  if (dims) return `${dims.width} / ${dims.height}`;
+  const ratio = [values.aspect_ratio, values.size].find((v): v is string => typeof v === 'string' && /^\d+:\d+$/.test(v));
+  if (ratio) return ratio.replace(':', ' / ');
+  if (model.type === 'video') return '16 / 9';
+  if (model.type === 'audio') return '4 / 1';
+  return '1 / 1';
 }
 
-/** A labelled <select> of a model parameter's allowed values. */
-function ValuesField({ label, id, hint, value, values, onChange }: { label: string; id: string; hint?: string; value: string; values: string[]; onChange(value: string): void }) {
+/** The body as the curl example shows it: long data: URLs cut short. */
+function displayBody(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? shortDataUrl(v) : v]));
+}
+
+function Progress({ task }: { task: Task }) {
+  const { t } = useI18n();
+  const pct = task.progress === null ? null : Math.max(0, Math.min(100, Math.round(task.progress)));
   return (
-    <Field label={label} id={id} hint={hint}>
-      {(fieldId, hintId) => (
-        <select id={fieldId} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={hintId}>
-          {values.map((v) => (
-            <option key={v}>{v}</option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <div className="progress-row" data-testid="pg-progress">
+      <progress max={100} value={pct ?? undefined} aria-label={t('pg_progress')} />
+      <span className="muted small">{pct === null ? t(`task_status_${task.status}` as 'task_status_queued') : `${pct}%`}</span>
+    </div>
+  );
+}
+
+function TaskCost({ task }: { task: Task }) {
+  const { t, lang } = useI18n();
+  const n = fmtCredits(task.cost.credits, lang);
+  const text = !task.livemode
+    ? t('pg_cost_free')
+    : task.status === 'succeeded' && task.cost.charged
+      ? t('pg_cost_charged', { n })
+      : TERMINAL.includes(task.status)
+        ? t('pg_cost_released', { n })
+        : t('pg_cost_held', { n });
+  return (
+    <p className="small" data-testid="pg-cost">
+      <strong>{t('task_cost')}:</strong> {text}
+    </p>
   );
 }
 
@@ -41,21 +76,19 @@ export function Playground() {
   useTitle(t('pg_title'));
   const models = useModels();
   const list = models.data ?? [];
-  const modelId = search.get('model') ?? list[0]?.id ?? '';
-  const model = list.find((m) => m.id === modelId) ?? list[0];
+  const groups = byType(list);
+  const first = groups[0]?.[1][0];
+  const model = list.find((m) => m.id === search.get('model')) ?? first;
 
   const [key, setKey] = useState(() => (user ? (loadPlaygroundKey(user.id)?.key ?? '') : ''));
   const [showKey, setShowKey] = useState(false);
   const [keyNotice, setKeyNotice] = useState('');
   const keyAction = useAction();
 
-  const [prompt, setPrompt] = useState('');
-  const [size, setSize] = useState('');
-  const [speed, setSpeed] = useState('');
-  const [format, setFormat] = useState('');
-  const [seed, setSeed] = useState('');
-  const [negative, setNegative] = useState('');
+  const [values, setValues] = useState<FormValues>({});
+  const touched = useRef(new Set<string>());
   const [task, setTask] = useState<Task | null>(null);
+  const [taskModel, setTaskModel] = useState<Model | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [elapsed, setElapsed] = useState(0);
@@ -80,13 +113,17 @@ export function Playground() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [user]);
 
-  // The model's own defaults whenever the model changes.
+  // A new model starts from its example request; what the person typed carries over where it fits.
   useEffect(() => {
     if (!model) return;
-    setSize(paramValues(model, 'size').def);
-    setSpeed(paramValues(model, 'rendering_speed').def);
-    setFormat(paramValues(model, 'output_format').def);
-    setPrompt((p) => p || model.example_prompt);
+    setValues((old) => {
+      const next = initialValues(model);
+      for (const p of formParams(model)) {
+        const v = old[p.name];
+        if (touched.current.has(p.name) && v !== undefined && fits(p, v)) next[p.name] = v;
+      }
+      return next;
+    });
   }, [model?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => () => abort.current?.abort(), []);
@@ -107,28 +144,33 @@ export function Playground() {
       setKeyNotice(t('pg_key_created'));
     });
 
-  const body: Record<string, unknown> = model ? { model: model.id, prompt, size, rendering_speed: speed, output_format: format } : {};
-  if (seed.trim()) body.seed = Number(seed);
-  if (negative.trim()) body.negative_prompt = negative.trim();
+  const change = (name: string, value: FormValue) => {
+    touched.current.add(name);
+    setValues((v) => ({ ...v, [name]: value }));
+  };
 
-  async function generate(e: FormEvent) {
+  async function run(e: FormEvent) {
     e.preventDefault();
     if (!model || !key.trim()) return;
     abort.current?.abort();
     const ctl = new AbortController();
     abort.current = ctl;
+    const secret = key.trim();
     setBusy(true);
     setError(undefined);
     setTask(null);
+    setTaskModel(model);
     setElapsed(0);
     try {
-      let current = await publicApi.generate(key.trim(), body);
+      let current = await publicApi.submit(secret, model.endpoint, buildBody(model, values), { waitS: waitSeconds(model), signal: ctl.signal });
       setTask(current);
+      let delay = 800;
       while (!TERMINAL.includes(current.status)) {
-        await new Promise((r) => setTimeout(r, 700));
+        await sleep(delay);
         if (ctl.signal.aborted) return;
-        current = await publicApi.task(key.trim(), current.id, ctl.signal);
+        current = await publicApi.task(secret, current.id, ctl.signal, model.task_endpoint);
         setTask(current);
+        delay = Math.min(delay * 1.5, 4000);
       }
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
@@ -142,21 +184,20 @@ export function Playground() {
   if (!model) return <Loading height={500} />;
 
   const isTest = key.trim().startsWith('aio_test_');
-  const img = task?.output?.images[0];
-  const sizes = paramValues(model, 'size').values;
-  const speeds = paramValues(model, 'rendering_speed').values;
-  const formats = paramValues(model, 'output_format').values;
-  const hasSeed = model.parameters.some((p) => p.name === 'seed');
-  const hasNegative = model.parameters.some((p) => p.name === 'negative_prompt');
-  const dims = model.sizes[size];
+  const body = buildBody(model, values);
+  const missing = missingRequired(model, values);
   const authError = error instanceof ApiError && error.status === 401;
+  const rates = rateLines(model.price, t, lang);
+  const price = priceWords(model.price, t, lang) + (rates.length ? ` (${rates.map((r) => r.text).join(', ')})` : '');
+  const shown = task && taskModel ? task : null;
+  const finished = shown?.status === 'succeeded';
 
   return (
     <>
       <PageHeader title={t('pg_title')} lead={t('pg_lead')} />
       <div className="playground">
         <Card className="pg-form">
-          <form onSubmit={generate}>
+          <form onSubmit={run}>
             {keyNotice && <Alert kind={keyNotice === t('pg_key_created') ? 'success' : 'warning'}>{keyNotice}</Alert>}
             {!key.trim() && (
               <div className="callout" data-testid="no-key">
@@ -189,40 +230,30 @@ export function Playground() {
                 </div>
               )}
             </Field>
-            <Field label={t('pg_model')} id="pg-model">
-              {(id) => (
-                <select id={id} value={model.id} onChange={(e) => setQuery({ model: e.target.value })}>
-                  {list.map((m) => (
-                    <option key={m.id} value={m.id}>
-                      {localize(m, lang).name} ({m.id}) — {t('credits_n', { n: m.price.credits })}
-                    </option>
-                  ))}
-                </select>
+            <Field label={t('pg_model')} id="pg-model" hint={<span data-testid="pg-price">{price}</span>}>
+              {(id, hint) => (
+                <div className="model-picker">
+                  <select id={id} value={model.id} aria-describedby={hint} onChange={(e) => setQuery({ model: e.target.value })}>
+                    {groups.map(([type, ms]) => (
+                      <optgroup key={type} label={typeLabel(type, t)}>
+                        {ms.map((m) => (
+                          <option key={m.id} value={m.id}>
+                            {localize(m, lang).name} ({m.id})
+                          </option>
+                        ))}
+                      </optgroup>
+                    ))}
+                  </select>
+                  <TypeBadge type={model.type} />
+                </div>
               )}
             </Field>
-            <Field label={t('pg_prompt')} id="pg-prompt">
-              {(id) => <textarea id={id} name="prompt" rows={4} required maxLength={4000} value={prompt} onChange={(e) => setPrompt(e.target.value)} />}
-            </Field>
-            <div className="form-row-2">
-              <ValuesField label={t('pg_size')} id="pg-size" hint={dims ? `${dims.width}×${dims.height}` : undefined} value={size} values={sizes} onChange={setSize} />
-              <ValuesField label={t('pg_speed')} id="pg-speed" value={speed} values={speeds} onChange={setSpeed} />
-              <ValuesField label={t('pg_format')} id="pg-format" value={format} values={formats} onChange={setFormat} />
-              {hasSeed && (
-                <Field label={t('pg_seed')} hint={t('pg_seed_hint')} id="pg-seed" optional>
-                  {(id, hint) => <input id={id} type="number" min={0} max={2147483647} step={1} value={seed} aria-describedby={hint} onChange={(e) => setSeed(e.target.value)} />}
-                </Field>
-              )}
-            </div>
-            {hasNegative && (
-              <Field label={t('pg_negative')} id="pg-negative" optional>
-                {(id) => <input id={id} value={negative} onChange={(e) => setNegative(e.target.value)} />}
-              </Field>
-            )}
+            <ParamFields model={model} values={values} onChange={change} />
             <div className="generate-row">
-              <button type="submit" className="btn btn-primary btn-large" disabled={busy || !key.trim() || !prompt.trim()}>
-                {busy ? t('pg_generating') : t('pg_generate')}
+              <button type="submit" className="btn btn-primary btn-large" disabled={busy || !key.trim() || missing.length > 0}>
+                {busy ? t(model.type === 'tool' ? 'pg_running' : 'pg_generating') : t(model.type === 'tool' ? 'pg_run' : 'pg_generate')}
               </button>
-              <span className="muted small">{key.trim() ? (isTest ? t('pg_cost_test') : t('pg_cost_live', { credits: model.price.credits })) : ''}</span>
+              <span className="muted small">{key.trim() ? (isTest ? t('pg_cost_test') : t('pg_cost_live', { price })) : ''}</span>
             </div>
           </form>
         </Card>
@@ -233,36 +264,35 @@ export function Playground() {
               <Link to="/dashboard/keys">{t('dash_keys')} →</Link>
             </p>
           )}
-          <div className="result-frame" style={dims ? { aspectRatio: `${dims.width} / ${dims.height}` } : undefined} aria-busy={busy}>
-            {img ? (
-              <img src={img.url} alt={prompt} data-testid="pg-image" width={img.width} height={img.height} />
-            ) : task?.status === 'failed' || task?.status === 'canceled' ? (
-              <div className="result-empty neg">{task.error?.message ?? t('err_image_failed')}</div>
-            ) : busy ? (
-              <div className="result-empty">
-                <span className="spinner" aria-hidden="true" />
-              </div>
-            ) : (
-              <div className="result-empty muted">{t('pg_empty')}</div>
-            )}
-          </div>
-          {task && (
-            <div className="task-status-row" aria-live="polite" data-testid="pg-status">
-              <TaskStatusBadge status={task.status} />
-              <code className="small">{task.id}</code>
-              {busy && <span className="muted small">{t('pg_elapsed', { s: elapsed })}</span>}
-              {!task.livemode && <Badge>{t('task_test')}</Badge>}
+          {finished && shown && taskModel ? (
+            <TaskOutputView task={shown} model={taskModel} prefix="pg" />
+          ) : (
+            <div className="result-frame" style={{ aspectRatio: frameRatio(taskModel ?? model, values) } as CSSProperties} aria-busy={busy}>
+              {shown?.status === 'failed' || shown?.status === 'canceled' ? (
+                <div className="result-empty neg">{shown.error?.message ?? t('err_task_failed')}</div>
+              ) : busy ? (
+                <div className="result-empty">
+                  <span className="spinner" aria-hidden="true" />
+                </div>
+              ) : (
+                <div className="result-empty muted">{t('pg_empty')}</div>
+              )}
             </div>
           )}
-          {img && (
+          {shown && (
+            <div className="task-status-row" aria-live="polite" data-testid="pg-status">
+              <TaskStatusBadge status={shown.status} />
+              <code className="small">{shown.id}</code>
+              {busy && <span className="muted small">{t('pg_elapsed', { s: elapsed })}</span>}
+              {!shown.livemode && <Badge>{t('task_test')}</Badge>}
+            </div>
+          )}
+          {shown && !TERMINAL.includes(shown.status) && <Progress task={shown} />}
+          {busy && !shown && <p className="muted small">{t('pg_waiting', { s: elapsed })}</p>}
+          {shown && <TaskCost task={shown} />}
+          {shown && (
             <div className="row-actions">
-              <a className="btn btn-primary btn-small" href={img.url} download={`${task!.id}.${img.format}`}>
-                {t('download')}
-              </a>
-              <a className="btn btn-small" href={img.url} target="_blank" rel="noreferrer">
-                {t('open_full')}
-              </a>
-              <Link className="btn btn-small btn-ghost" to={`/dashboard/usage/${task!.id}`}>
+              <Link className="btn btn-small btn-ghost" to={`/dashboard/usage/${shown.id}`}>
                 {t('pg_view_task')}
               </Link>
             </div>
@@ -270,7 +300,7 @@ export function Playground() {
         </Card>
       </div>
       <Card title={t('pg_code')}>
-        <CodeBlock code={curlFor(window.location.origin, body)} label="curl" />
+        <CodeBlock code={curlFor(window.location.origin, model.endpoint, displayBody(body), { headers: ['Prefer: wait'] })} label="curl" testId="pg-curl" />
       </Card>
     </>
   );

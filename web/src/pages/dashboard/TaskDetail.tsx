@@ -1,34 +1,52 @@
+import { useEffect } from 'react';
+import { TypeBadge } from '../../components/model-card';
+import { TaskOutputView, taskSummary } from '../../components/task-output';
 import { Badge, Card, Loaded, PageHeader, TaskStatusBadge } from '../../components/ui';
 import { dashboardApi } from '../../api';
-import { durationSeconds, fmtDate, fmtDuration } from '../../format';
+import { durationSeconds, fmtCredits, fmtDate, fmtDuration, shortDataUrl } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
+import { useModels } from '../../models';
 import { Link } from '../../router';
 import type { Task } from '../../types';
 
+const TEXT_KEYS = ['prompt', 'input', 'text', 'lyrics'];
+
+/** A parameter value for a chip: long texts and data: URLs cut short. */
+function chipValue(v: unknown): string {
+  const s = typeof v === 'string' ? shortDataUrl(v) : JSON.stringify(v);
+  return s.length > 120 ? `${s.slice(0, 117)}…` : s;
+}
+
 export function TaskView({ task }: { task: Task }) {
   const { t, lang } = useI18n();
-  const img = task.output?.images[0];
-  const { prompt, ...params } = task.input;
+  const models = useModels();
+  const model = models.data?.find((m) => m.id === task.model);
+  const text = taskSummary(task);
+  const textKey = TEXT_KEYS.find((k) => typeof task.input[k] === 'string');
+  const params = Object.entries(task.input).filter(([k]) => k !== textKey);
+  const done = task.status === 'succeeded' && task.output;
   return (
     <div className="task-detail">
       <div className="task-image">
-        {img ? (
-          <figure>
-            <a href={img.url} target="_blank" rel="noreferrer">
-              <img src={img.url} alt={String(prompt ?? '')} width={img.width} height={img.height} data-testid="task-image" />
-            </a>
-            <figcaption className="row-actions">
-              <span className="muted small">
-                {img.width}×{img.height} · {img.format.toUpperCase()} · {(img.bytes / 1024).toFixed(0)} KB
-              </span>
-              <a className="btn btn-small" href={img.url} download>
-                {t('download')}
-              </a>
-            </figcaption>
-          </figure>
+        {done ? (
+          <TaskOutputView task={task} model={model} />
         ) : (
-          <div className="image-placeholder">{task.error ? task.error.message : <TaskStatusBadge status={task.status} />}</div>
+          <div className="image-placeholder">
+            {task.error ? (
+              task.error.message
+            ) : (
+              <span className="placeholder-status">
+                <TaskStatusBadge status={task.status} />
+                {task.progress !== null && (task.status === 'running' || task.status === 'queued') && (
+                  <>
+                    <progress max={100} value={task.progress} aria-label={t('pg_progress')} />
+                    <span className="muted small">{Math.round(task.progress)}%</span>
+                  </>
+                )}
+              </span>
+            )}
+          </div>
         )}
       </div>
       <dl className="kv">
@@ -40,23 +58,28 @@ export function TaskView({ task }: { task: Task }) {
         <dd>
           <Link to={`/models/${task.model}`}>
             <code>{task.model}</code>
-          </Link>
+          </Link>{' '}
+          <TypeBadge type={task.type} />
         </dd>
-        <dt>{t('task_prompt')}</dt>
-        <dd className="prompt">{String(prompt ?? '')}</dd>
+        {textKey && (
+          <>
+            <dt>{t(textKey === 'prompt' ? 'task_prompt' : 'task_text')}</dt>
+            <dd className="prompt">{text}</dd>
+          </>
+        )}
         <dt>{t('task_params')}</dt>
         <dd>
           <span className="chips">
-            {Object.entries(params).map(([k, v]) => (
+            {params.map(([k, v]) => (
               <code key={k} className="chip">
-                {k}: {String(v)}
+                {k}: {chipValue(v)}
               </code>
             ))}
           </span>
         </dd>
         <dt>{t('task_cost')}</dt>
-        <dd>
-          {t('credits_n', { n: task.cost.credits })} <span className="muted">({task.cost.charged ? t('task_charged') : t('task_not_charged')})</span>
+        <dd data-testid="task-cost">
+          {t('credits_n', { n: fmtCredits(task.cost.credits, lang) })} <span className="muted">({task.cost.charged ? t('task_charged') : t('task_not_charged')})</span>
         </dd>
         <dt>{t('task_duration')}</dt>
         <dd>{fmtDuration(durationSeconds(task.started_at ?? task.created_at, task.finished_at))}</dd>
@@ -85,6 +108,13 @@ export function TaskDetail({ id, back = '/dashboard/usage', load }: { id: string
   const { t } = useI18n();
   useTitle(t('task_detail_title', { id }));
   const task = useAsync(() => (load ?? dashboardApi.task)(id), [id]);
+  // A task still queued or running is looked at again every few seconds, until it finishes.
+  const pending = task.data?.status === 'queued' || task.data?.status === 'running';
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setTimeout(task.reload, 3000);
+    return () => clearTimeout(timer);
+  }, [pending, task.data, task.reload]);
   return (
     <>
       <Link to={back} className="back-link">

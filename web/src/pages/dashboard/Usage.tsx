@@ -3,24 +3,16 @@ import type { ReactNode } from 'react';
 import { DayChart, fillDays, ModelBars } from '../../components/charts';
 import { Badge, ButtonLink, Card, DataTable, EmptyState, FilterSelect, ListPager, Loaded, Loading, PageHeader, TaskStatusBadge, usePager } from '../../components/ui';
 import { dashboardApi } from '../../api';
-import { durationSeconds, fmtDuration, fmtShort } from '../../format';
+import { durationSeconds, fmtCredits, fmtDuration, fmtShort } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useModels } from '../../models';
 import { Link, navigate, setQuery, useLocation } from '../../router';
 import type { Task, TaskStatus } from '../../types';
+import { TaskThumb, taskSummary } from '../../components/task-output';
+import { TypeBadge } from '../../components/model-card';
 
 export const STATUSES: TaskStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
-
-export function TaskThumb({ task }: { task: Task }) {
-  const img = task.output?.images[0];
-  if (!img) return <span className="thumb" />;
-  return (
-    <a className="thumb" href={img.url} target="_blank" rel="noreferrer" onClick={(e) => e.stopPropagation()} tabIndex={-1}>
-      <img src={img.url} alt={String(task.input.prompt ?? '')} loading="lazy" width={48} height={48} />
-    </a>
-  );
-}
 
 export function TaskTable({ tasks, detailBase, showUser }: { tasks: Task[]; detailBase?: string; showUser?: boolean }) {
   const { t, lang } = useI18n();
@@ -29,7 +21,7 @@ export function TaskTable({ tasks, detailBase, showUser }: { tasks: Task[]; deta
       className="tasks-table"
       testId="tasks-table"
       columns={[
-        { label: t('task_image') },
+        { label: t('task_output') },
         { label: t('task_model') },
         !!showUser && { label: t('admin_task_user') },
         { label: t('task_status') },
@@ -51,20 +43,22 @@ export function TaskTable({ tasks, detailBase, showUser }: { tasks: Task[]; deta
             ) : (
               <code>{task.model}</code>
             )}
+            {' '}
+            <TypeBadge type={task.type} />
             {!task.livemode && (
               <>
                 {' '}
                 <Badge>{t('task_test')}</Badge>
               </>
             )}
-            <div className="muted small truncate prompt-cell">{String(task.input.prompt ?? '')}</div>
+            <div className="muted small truncate prompt-cell">{taskSummary(task)}</div>
           </td>
           {showUser && <td className="small">{task.user_email ?? '—'}</td>}
           <td className="nowrap">
             <TaskStatusBadge status={task.status} />
           </td>
           <td className="num nowrap">
-            {t('credits_n', { n: task.cost.credits })}
+            {t('credits_n', { n: fmtCredits(task.cost.credits, lang) })}
             <div className="muted small">{task.cost.charged ? t('task_charged') : t('task_not_charged')}</div>
           </td>
           <td className="num">{fmtDuration(durationSeconds(task.started_at ?? task.created_at, task.finished_at))}</td>

@@ -2,7 +2,7 @@ import { ModelCard, typeLabel } from '../../components/model-card';
 import { EmptyState, FilterSelect, Loaded, PageHeader } from '../../components/ui';
 import { useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { useModels } from '../../models';
+import { MODALITY_TYPES, useModels } from '../../models';
 import { setQuery, useLocation } from '../../router';
 
 export function Catalog() {
@@ -13,9 +13,9 @@ export function Catalog() {
   const type = search.get('type') ?? '';
   const provider = search.get('provider') ?? '';
   const all = models.data ?? [];
-  const types = [...new Set(all.map((m) => m.output_type))].sort();
+  const types = MODALITY_TYPES.filter((x) => all.some((m) => m.type === x));
   const providers = [...new Set(all.map((m) => m.provider))].sort();
-  const shown = all.filter((m) => (!type || m.output_type === type) && (!provider || m.provider === provider));
+  const shown = all.filter((m) => (!type || m.type === type) && (!provider || m.provider === provider));
   return (
     <div className="container page">
       <PageHeader title={t('catalog_title')} lead={t('catalog_lead')} />

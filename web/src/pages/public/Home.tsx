@@ -1,9 +1,10 @@
-import { ModelCard } from '../../components/model-card';
+import { ModelCard, TypeBadge } from '../../components/model-card';
 import { ButtonLink, Loaded } from '../../components/ui';
 import { curlFor } from '../../format';
 import { useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { defaultBody, useModels } from '../../models';
+import { byType, MODALITY_TYPES, useModels } from '../../models';
+import { Link } from '../../router';
 import { useSession } from '../../session';
 
 export function Home() {
@@ -13,8 +14,12 @@ export function Home() {
   useTitle('');
   const first = models.data?.[0];
   const sample = first
-    ? curlFor(window.location.origin, defaultBody(first))
-    : curlFor(window.location.origin, { model: 'ideogram-v4', prompt: 'A poster reading "HELLO"' });
+    ? curlFor(window.location.origin, first.endpoint, first.example)
+    : curlFor(window.location.origin, '/api/v1/images/generations', { model: 'ideogram-v4', prompt: 'A poster reading "HELLO"' });
+  // A few models of every type, so each modality shows on the home page.
+  const groups = byType(models.data ?? []);
+  const featured = groups.flatMap(([, list]) => list.slice(0, Math.max(2, Math.ceil(6 / groups.length))));
+  const types = MODALITY_TYPES.filter((x) => (models.data ?? []).some((m) => m.type === x));
   return (
     <>
       <section className="hero">
@@ -67,10 +72,19 @@ export function Home() {
             {t('home_all_models')} →
           </ButtonLink>
         </div>
+        {types.length > 1 && (
+          <p className="type-links">
+            {types.map((type) => (
+              <Link key={type} to={`/models?type=${type}`} className="type-link">
+                <TypeBadge type={type} />
+              </Link>
+            ))}
+          </p>
+        )}
         <Loaded state={models}>
-          {(data) => (
+          {() => (
             <div className="grid-cards">
-              {data.slice(0, 6).map((m) => (
+              {featured.map((m) => (
                 <ModelCard key={m.id} model={m} />
               ))}
             </div>

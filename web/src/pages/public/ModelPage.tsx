@@ -1,14 +1,15 @@
 // One model's API page: every fact comes from GET /api/v1/models/:id (the catalog).
-import { ModelCard, typeLabel, unitLabel } from '../../components/model-card';
+import { ModelCard, TypeBadge, typeLabel } from '../../components/model-card';
 import { Alert, Badge, ButtonLink, CodeBlock, DataTable, EmptyState, ErrorMessage, Loading } from '../../components/ui';
 import { ApiError, publicApi } from '../../api';
-import { curlFor, fmtUsd } from '../../format';
+import { curlFor, fmtCredits, fmtCreditsUsd } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
-import { localize, paramDescription, useI18n } from '../../i18n';
-import { defaultBody, useModels } from '../../models';
+import { localize, paramDescription, type Translate, useI18n } from '../../i18n';
+import { useModels } from '../../models';
+import { priceHeadline, rateLines, unitWords } from '../../pricing';
 import { Link } from '../../router';
 import { useSession } from '../../session';
-import type { Model } from '../../types';
+import type { Model, ParameterView } from '../../types';
 
 export function ModelPage({ id }: { id: string }) {
   const { t } = useI18n();
@@ -36,6 +37,7 @@ const SECTIONS = [
   ['capabilities', 'caps_title'],
   ['parameters', 'params_title'],
   ['example', 'example_title'],
+  ['output', 'output_title'],
   ['steps', 'steps_title'],
   ['task-status', 'status_title'],
   ['price', 'price_title'],
@@ -43,21 +45,59 @@ const SECTIONS = [
   ['faq', 'faq_title'],
 ] as const;
 
+/** What a finished task's `output` holds, by the model's output type. */
+const OUTPUT_SHAPES: Record<string, string> = {
+  image: 'output.images[]: { url, width, height, format, bytes, seed? }',
+  video: 'output.videos[]: { url, width, height, duration_s, format: "mp4", bytes, thumbnail_url }',
+  audio: 'output.audio[]: { url, format, duration_s, bytes, sample_rate }',
+};
+
+/** The allowed values of a parameter in the table: its choices, its range, or its length. */
+function Allowed({ p, model, t }: { p: ParameterView; model: Model; t: Translate }) {
+  if (p.values)
+    return (
+      <span className="chips">
+        {p.values.map((v) => {
+          const dims = p.name === 'size' ? model.sizes?.[String(v)] : undefined;
+          return (
+            <code key={String(v)} className="chip" title={dims ? `${dims.width}×${dims.height}` : undefined}>
+              {String(v)}
+            </code>
+          );
+        })}
+      </span>
+    );
+  if (p.type === 'boolean') return <span className="chips"><code className="chip">true</code><code className="chip">false</code></span>;
+  if (p.minimum !== undefined || p.maximum !== undefined)
+    return <span className="nowrap">{t('param_range', { min: p.minimum ?? '−∞', max: p.maximum ?? '∞' })}</span>;
+  if (p.maxLength !== undefined) return <span className="nowrap">{t('param_max_length', { n: p.maxLength })}</span>;
+  if (p.widget === 'image') return <span>{t('param_image_values')}</span>;
+  return <span className="muted">—</span>;
+}
+
 function ModelDoc({ model }: { model: Model }) {
   const { t, lang } = useI18n();
   const { user } = useSession();
   const all = useModels();
   const texts = localize(model, lang);
   const origin = window.location.origin;
-  const endpoint = model.endpoint ?? '';
-  const body = defaultBody(model);
-  const curl = curlFor(origin, body);
+  const endpoint = model.endpoint;
+  const curl = curlFor(origin, endpoint, model.example);
   const statusCurl = `curl ${origin}${model.task_endpoint} \\\n  -H "Authorization: Bearer aio_your_api_key"`;
   const sameEndpoint = (all.data ?? []).filter((m) => m.id !== model.id && m.endpoint === model.endpoint);
-  const unit = unitLabel(model.price.unit, t);
-  const usd = fmtUsd(model.price.usd);
+  const rates = rateLines(model.price, t, lang);
+  const flat = model.price.unit === 'image' || model.price.unit === 'run';
   const response = JSON.stringify(
-    { id: 'task_…', object: 'task', type: model.type, model: model.id, status: 'queued', output: null, cost: { credits: model.price.credits, charged: false } },
+    {
+      id: 'task_…',
+      object: 'task',
+      type: model.type,
+      model: model.id,
+      status: 'queued',
+      progress: null,
+      output: null,
+      ...(flat ? { cost: { credits: model.price.credits, charged: false } } : {}),
+    },
     null,
     2,
   );
@@ -72,7 +112,7 @@ function ModelDoc({ model }: { model: Model }) {
       <header className="model-hero">
         <Badge tone="green">
           <span className="dot" aria-hidden="true" />
-          {t('model_badge_live', { type: typeLabel(model.output_type, t) })}
+          {t('model_badge_live', { type: typeLabel(model.type, t) })}
         </Badge>
         <h1 tabIndex={-1}>{t('model_h1', { id: model.id })}</h1>
         <p className="lead">{texts.description}</p>
@@ -139,7 +179,7 @@ function ModelDoc({ model }: { model: Model }) {
               ))}
             </ul>
             <h3>{t('request_title')}</h3>
-            <p className="muted">{t('request_body', { nodes: model.nodes.join(', ') || '—' })}</p>
+            <p className="muted">{t('request_body')}</p>
           </section>
 
           <section id="parameters" className="doc-section">
@@ -153,25 +193,17 @@ function ModelDoc({ model }: { model: Model }) {
                 <tr key={p.name} data-param={p.name}>
                   <td>
                     <code className="param-name">{p.name}</code>
-                    <div className="muted small">{paramDescription(p, lang)}</div>
+                    <div className="muted small">{paramDescription(p, lang, model.type)}</div>
                   </td>
                   <td>
                     <code className="muted">{p.type}</code>
                   </td>
                   <td>
-                    {p.values ? (
-                      <span className="chips">
-                        {p.values.map((v) => (
-                          <code key={v} className="chip">
-                            {v}
-                          </code>
-                        ))}
-                      </span>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
+                    <Allowed p={p} model={model} t={t} />
                   </td>
-                  <td data-testid={`default-${p.name}`} className="nowrap">{p.default !== undefined ? <code>{p.default}</code> : <span className="muted">—</span>}</td>
+                  <td data-testid={`default-${p.name}`} className="nowrap">
+                    {p.default !== undefined ? <code>{String(p.default)}</code> : <span className="muted">—</span>}
+                  </td>
                   <td>{p.required ? <Badge tone="red">{t('required')}</Badge> : <Badge>{t('optional_cap')}</Badge>}</td>
                 </tr>
               ))}
@@ -197,6 +229,20 @@ function ModelDoc({ model }: { model: Model }) {
             ) : (
               <p className="muted small">{all.data ? t('switch_none') : t('loading')}</p>
             )}
+          </section>
+
+          <section id="output" className="doc-section">
+            <h2>{t('output_title')}</h2>
+            <p className="muted">{t('output_lead', { type: model.output_type })}</p>
+            <dl className="kv compact">
+              <dt>{t('fact_output')}</dt>
+              <dd>
+                <code data-testid="output-type">{model.output_type}</code>
+              </dd>
+              <dt>{t('output_inputs')}</dt>
+              <dd>{model.input_types.map((x) => <code key={x} className="chip">{x}</code>)}</dd>
+            </dl>
+            {OUTPUT_SHAPES[model.output_type] && <CodeBlock code={OUTPUT_SHAPES[model.output_type]!} label={t('output_shape')} testId="output-shape" />}
           </section>
 
           <section id="steps" className="doc-section">
@@ -237,16 +283,25 @@ function ModelDoc({ model }: { model: Model }) {
             <h2>{t('price_title')}</h2>
             <div className="price-box">
               <div className="price-headline" data-testid="price-headline">
-                {t('price_headline', { n: model.price.credits, unit, usd })}
+                {priceHeadline(model.price, t, lang)}
               </div>
+              {rates.length > 0 && (
+                <ul className="price-rates" data-testid="price-rates">
+                  {rates.map((r) => (
+                    <li key={r.name}>
+                      {r.text} <span className="muted">(~{r.usd})</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
               <dl className="price-grid">
                 <div>
                   <dt>{t('price_base')}</dt>
-                  <dd data-testid="price-usd">{usd}</dd>
+                  <dd data-testid="price-usd">{fmtCreditsUsd(model.price.credits)}</dd>
                 </div>
                 <div>
-                  <dt>{t('price_credits')}</dt>
-                  <dd data-testid="price-credits">{model.price.credits}</dd>
+                  <dt>{t('price_credits_per', { unit: unitWords(model.price.unit, t) })}</dt>
+                  <dd data-testid="price-credits">{fmtCredits(model.price.credits, lang)}</dd>
                 </div>
                 <div>
                   <dt>{t('price_billing')}</dt>

@@ -1,10 +1,11 @@
-import { typeLabel, unitLabel } from '../../components/model-card';
+import { TypeBadge } from '../../components/model-card';
 import { Alert, Card, DataTable, Loaded, PageHeader } from '../../components/ui';
 import { dashboardApi } from '../../api';
-import { fmtUsd } from '../../format';
+import { fmtCredits, fmtCreditsUsd, fmtUsd } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
 import { localize, useI18n } from '../../i18n';
-import { useModels } from '../../models';
+import { byType, useModels } from '../../models';
+import { priceWords, rateLines } from '../../pricing';
 import { Link } from '../../router';
 
 export function Pricing() {
@@ -24,13 +25,13 @@ export function Pricing() {
                 { label: t('pricing_model') },
                 { label: t('pricing_provider') },
                 { label: t('pricing_type') },
-                { label: t('pricing_credits'), num: true },
+                { label: t('pricing_price') },
                 { label: t('pricing_usd'), num: true },
                 { label: t('pricing_billing') },
               ]}
             >
-              {data.map((m) => (
-                <tr key={m.id}>
+              {byType(data).flatMap(([, list]) => list).map((m) => (
+                <tr key={m.id} data-model={m.id} data-type={m.type}>
                   <td>
                     <Link to={`/models/${m.id}`}>{localize(m, lang).name}</Link>
                     <div>
@@ -38,11 +39,18 @@ export function Pricing() {
                     </div>
                   </td>
                   <td>{m.provider}</td>
-                  <td>{typeLabel(m.output_type, t)}</td>
-                  <td className="num">
-                    <strong>{m.price.credits}</strong> <span className="muted small">/ {unitLabel(m.price.unit, t)}</span>
+                  <td>
+                    <TypeBadge type={m.type} />
                   </td>
-                  <td className="num">{fmtUsd(m.price.usd)}</td>
+                  <td>
+                    <strong>{priceWords(m.price, t, lang)}</strong>
+                    {rateLines(m.price, t, lang).map((r) => (
+                      <div key={r.name} className="muted small">
+                        {r.text}
+                      </div>
+                    ))}
+                  </td>
+                  <td className="num">{fmtCreditsUsd(m.price.credits)}</td>
                   <td>{t('price_billing_value')}</td>
                 </tr>
               ))}
@@ -59,7 +67,7 @@ export function Pricing() {
                 {billing.data.packs.map((p) => (
                   <div key={p.id} className="pack">
                     <div className="pack-name">{p.name}</div>
-                    <div className="pack-credits">{t('credits_n', { n: p.credits.toLocaleString(lang) })}</div>
+                    <div className="pack-credits">{t('credits_n', { n: fmtCredits(p.credits, lang) })}</div>
                     <div className="muted">{fmtUsd(p.amount_usd)}</div>
                   </div>
                 ))}

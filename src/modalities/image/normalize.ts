@@ -2,8 +2,8 @@
 // pixel size (centre-cropping a near ratio) in the requested format. Refuses bytes that are
 // not an image.
 import sharp, { type Metadata } from 'sharp';
-import type { OutputFormat } from '../providers/types.js';
-import { UpstreamError } from '../providers/errors.js';
+import type { OutputFormat } from '../../providers/types.js';
+import { UpstreamError } from '../../providers/errors.js';
 
 export interface NormalizedImage {
   data: Buffer;

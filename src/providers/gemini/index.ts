@@ -1,0 +1,9 @@
+// Google's Gemini API: Veo video generation.
+import type { Provider } from '../types.js';
+import { generateVideo } from './video.js';
+
+export const geminiProvider: Provider = {
+  id: 'gemini',
+  needsCredentials: true,
+  operations: { video: generateVideo },
+};

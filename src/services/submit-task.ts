@@ -1,0 +1,89 @@
+// The one way a task is submitted, whatever the entry point (HTTP now; the CLI and SDK call the
+// same): idempotency, model resolution, the modality's parse and quote, create-and-hold,
+// dispatch, and the optional wait for the result.
+import { AppError, invalidParam } from '../lib/app-error.js';
+import { modalityOf } from '../modalities/registry.js';
+import type { ModalityType } from '../modalities/types.js';
+import type { ApiKey } from './api-keys.js';
+import type { Catalog } from './catalog.js';
+import type { IdempotencyService, SavedResponse } from './idempotency.js';
+import { priceSnapshot } from './pricing.js';
+import { TERMINAL, type TaskRow, type TaskService } from './tasks.js';
+import type { User } from './users.js';
+import type { Dispatcher } from '../worker/dispatcher.js';
+
+export interface SubmitDeps {
+  catalog: Catalog;
+  tasks: TaskService;
+  dispatcher: Dispatcher;
+  idempotency: IdempotencyService;
+  /** Resolves when the task ends or the time is up. */
+  waitForTask(task: TaskRow, seconds: number): Promise<TaskRow>;
+}
+
+export interface SubmitRequest {
+  user: User;
+  key: ApiKey;
+  type: ModalityType;
+  body: Record<string, unknown>;
+  idempotencyKey?: string;
+  /** Seconds to hold the answer for the finished task (Prefer: wait); 0 = answer at once. */
+  waitSeconds: number;
+  requestId?: string;
+  /** How the answer's body is shaped from the task (the route's presenter). */
+  present(task: TaskRow): unknown;
+}
+
+export interface SubmitResponse extends SavedResponse {
+  replayed: boolean;
+  task?: TaskRow;
+}
+
+export async function submitTask(deps: SubmitDeps, req: SubmitRequest): Promise<SubmitResponse> {
+  const { user, key } = req;
+  // Keys are scoped to the mode, as at Stripe: a test request never replays a live answer.
+  const scopedKey = req.idempotencyKey ? `${key.livemode ? 'live' : 'test'}:${req.idempotencyKey}` : undefined;
+  if (scopedKey) {
+    const saved = await deps.idempotency.begin(user.id, scopedKey, req.body);
+    if (saved) return { ...saved, replayed: true };
+  }
+  try {
+    let task = await createTask(deps, req);
+    await deps.dispatcher.dispatch(task);
+    if (req.waitSeconds > 0) task = await deps.waitForTask(task, req.waitSeconds);
+    const response = { status: TERMINAL.includes(task.status) ? 200 : 202, body: req.present(task) };
+    if (scopedKey) await deps.idempotency.finish(user.id, scopedKey, response);
+    return { ...response, replayed: false, task };
+  } catch (err) {
+    if (scopedKey) {
+      // A refusal of the request itself is the answer to keep; anything transient may be retried.
+      if (err instanceof AppError && err.status < 500 && err.status !== 429 && err.status !== 409)
+        await deps.idempotency.finish(user.id, scopedKey, { status: err.status, body: err.toJSON() });
+      else await deps.idempotency.abandon(user.id, scopedKey);
+    }
+    throw err;
+  }
+}
+
+async function createTask(deps: SubmitDeps, req: SubmitRequest): Promise<TaskRow> {
+  const { catalog, tasks } = deps;
+  const { key, body, type } = req;
+  const modality = modalityOf(type)!;
+  const modelId = String(body.model ?? '').trim();
+  const model = catalog.model(modelId);
+  if (!model || model.type !== type) {
+    const other = model ? ` '${modelId}' is a ${model.type} model: use ${modalityOf(model.type)?.endpoint}.` : '';
+    throw invalidParam('model', `There is no ${type} model '${modelId}'.${other} See GET /api/v1/models for the catalog.`, 'model_not_found');
+  }
+  if (!model.enabled) throw invalidParam('model', `The model '${modelId}' is currently disabled.`, 'model_disabled');
+  if (key.allowed_models) {
+    const allowed = JSON.parse(key.allowed_models) as string[];
+    if (!allowed.includes(model.id))
+      throw new AppError(403, 'model_not_allowed', `This API key may not use '${model.id}'. It may use: ${allowed.join(', ')}.`, { param: 'model' });
+  }
+  const input = modality.parse(body, model);
+  if (key.livemode === 1 && catalog.usableNodesFor(model.id).length === 0)
+    // The customer learns the model is unavailable; the operator's log and admin page say what to configure.
+    throw new AppError(503, 'model_unavailable', `'${model.id}' is not available right now. Test keys (aio_test_...) still work.`, { param: 'model' });
+  return tasks.create({ user: req.user, key, type, model: model.id, input: input as Record<string, unknown>, price: priceSnapshot(model, modality.quote(input, model)), requestId: req.requestId });
+}
