@@ -6,8 +6,8 @@ import { loadCatalogFile } from './config/load-catalog.js';
 import type { Settings } from './config/settings.js';
 import { openDatabase, type Db, type DbKind } from './db/database.js';
 import { createLogger, type Logger } from './lib/logger.js';
-import { checkModelAgainstModality } from './modalities/check-model.js';
-import { providerIds, providerNeedsCredentials, providerOperations } from './providers/registry.js';
+import { catalogRules } from './catalog-rules.js';
+import { providerNeedsCredentials } from './providers/registry.js';
 import { PlatformMetrics } from './observability/metrics.js';
 import { BullMqQueue } from './queue/bullmq.js';
 import { InProcessQueue } from './queue/in-process.js';
@@ -19,6 +19,7 @@ import { IdempotencyService } from './services/idempotency.js';
 import { ModelOverrideService } from './services/model-overrides.js';
 import { TaskEvents } from './services/task-events.js';
 import { TaskService, type TaskRow } from './services/tasks.js';
+import { UploadService } from './services/uploads.js';
 import { UserService } from './services/users.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
 import { S3Storage } from './storage/s3.js';
@@ -38,6 +39,7 @@ export interface Platform {
   ledger: LedgerService;
   tasks: TaskService;
   idempotency: IdempotencyService;
+  uploads: UploadService;
   /** The task once it has ended, or as it is after `seconds` (answers at once when it ends in this process). */
   waitForTask(task: TaskRow, seconds: number): Promise<TaskRow>;
   storage: Storage;
@@ -62,7 +64,7 @@ export interface PlatformOptions {
 
 export async function createPlatform(settings: Settings, opts: PlatformOptions = {}): Promise<Platform> {
   const log = opts.logger ?? createLogger(settings.logLevel);
-  const catalogFile = loadCatalogFile(settings.catalogFile, { providers: providerIds, operationsOf: providerOperations, checkModel: checkModelAgainstModality });
+  const catalogFile = loadCatalogFile(settings.catalogFile, catalogRules);
   const catalog = new Catalog(catalogFile, settings.env, providerNeedsCredentials);
   const { db, kind, close: closeDb } = await openDatabase(settings.databaseUrl);
   const ledger = new LedgerService(db);
@@ -78,6 +80,7 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   const events = new TaskEvents();
   const tasks = new TaskService(db, ledger, events);
   const storage: Storage = settings.s3 ? new S3Storage(settings.s3) : new LocalDiskStorage(path.join(settings.dataDir, 'files'));
+  const uploads = new UploadService(db, storage);
   const queue: TaskQueue = settings.redisUrl ? new BullMqQueue(settings.redisUrl, { prefix: settings.queuePrefix, lockMs: settings.leaseMs }) : new InProcessQueue();
   const metrics = new PlatformMetrics(queue);
   const router = new NodeRouter(catalog);
@@ -86,7 +89,7 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   let runner: TaskRunner | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   if (opts.workers) {
-    runner = new TaskRunner({ settings, catalog, tasks, storage, queue, router, log, metrics });
+    runner = new TaskRunner({ settings, catalog, tasks, storage, uploads, queue, router, log, metrics });
     const wanted = opts.nodes?.length ? opts.nodes : [LOCAL_NODE, ...catalog.nodes.map((n) => n.id)];
     const lanes = [...new Set(wanted)].map((id) => ({ id, concurrency: catalog.node(id)?.concurrency ?? 4 }));
     await queue.consume(lanes, (job) => runner!.run(job));
@@ -111,6 +114,7 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
     ledger,
     tasks,
     idempotency: new IdempotencyService(db),
+    uploads,
     waitForTask: (task, seconds) => events.waitFor(tasks, task, seconds),
     storage,
     queue,

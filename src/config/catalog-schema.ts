@@ -22,7 +22,7 @@ const Translation = Type.Object(
  */
 const Price = Type.Object(
   {
-    unit: Type.Union([Type.Literal('image'), Type.Literal('second'), Type.Literal('1k_characters'), Type.Literal('run'), Type.Literal('megapixel')]),
+    unit: Type.Union([Type.Literal('image'), Type.Literal('second'), Type.Literal('1k_characters'), Type.Literal('run'), Type.Literal('megapixel'), Type.Literal('1m_tokens')]),
     credits: Type.Number({ minimum: 0, maximum: 1_000_000 }),
     rates: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z0-9_]+$' }), Type.Number({ minimum: 0, maximum: 1_000_000 }))),
   },
@@ -34,7 +34,7 @@ export const ModelSchema = Type.Object(
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$' }),
     name: Text,
     provider: Text,
-    type: Type.Union([Type.Literal('image'), Type.Literal('video'), Type.Literal('audio'), Type.Literal('tool')]),
+    type: Type.Union([Type.Literal('image'), Type.Literal('video'), Type.Literal('audio'), Type.Literal('tool'), Type.Literal('chat')]),
     upstream_model: Text,
     input_types: Type.Array(Text, { minItems: 1 }),
     price: Price,

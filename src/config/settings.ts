@@ -33,6 +33,12 @@ export interface Settings {
   allowPrivateUrls: boolean;
   /** Largest input file (image URL, upload) a task may use. */
   maxInputBytes: number;
+  /** Whether webhooks may be sent to private, loopback and link-local addresses (AIO_WEBHOOK_ALLOW_PRIVATE=1). */
+  webhookAllowPrivate: boolean;
+  /** First retry delay of a failed webhook delivery; later ones grow from it to about a day in all. */
+  webhookRetryBaseMs: number;
+  /** How often an open task event stream (SSE) sends a heartbeat comment. */
+  sseHeartbeatMs: number;
   /** Set when generated files go to an S3-compatible bucket instead of AIO_DATA_DIR/files. */
   s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string };
   env: NodeJS.ProcessEnv;
@@ -83,6 +89,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     overridesRefreshMs: Math.max(50, int(env, 'AIO_OVERRIDES_REFRESH_MS', 30_000)),
     allowPrivateUrls: env.AIO_ALLOW_PRIVATE_URLS === '1',
     maxInputBytes: int(env, 'AIO_MAX_INPUT_BYTES', 20 * 1024 * 1024),
+    webhookAllowPrivate: env.AIO_WEBHOOK_ALLOW_PRIVATE === '1',
+    webhookRetryBaseMs: Math.max(10, int(env, 'AIO_WEBHOOK_RETRY_BASE_MS', 5000)),
+    sseHeartbeatMs: Math.max(100, int(env, 'AIO_SSE_HEARTBEAT_MS', 15_000)),
     s3: s3Settings(env),
     env,
   };

@@ -168,6 +168,77 @@ export interface ModelOverridesTable {
   updated_by: string | null;
 }
 
+export interface FilesTable {
+  id: string;
+  user_id: string;
+  livemode: number;
+  filename: string;
+  content_type: string;
+  bytes: number;
+  storage_name: string;
+  created_at: string;
+}
+
+// --- task events and webhooks (005) -------------------------------------------------------
+
+export type TaskEventType = 'queued' | 'running' | 'progress' | 'succeeded' | 'failed' | 'canceled';
+
+export interface TaskEventsTable {
+  task_id: string;
+  /** 1, 2, 3... per task, in the order the changes were committed: the SSE event id. */
+  seq: number;
+  type: TaskEventType;
+  /** JSON: `{status, progress}` as the task was right after the change. */
+  data: string;
+  created_at: string;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  user_id: string;
+  url: string;
+  /** JSON array of event types, e.g. ["task.succeeded"]. */
+  events: string;
+  /** `whsec_...` (Standard Webhooks: base64 after the prefix). Kept to sign; shown once. */
+  secret: string;
+  /** The secret before the last rotation, still signing alongside the new one until it expires. */
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  livemode: number;
+  created_at: string;
+}
+
+export interface TaskWebhooksTable {
+  /** A task submitted with `webhook_url`. */
+  task_id: string;
+  url: string;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  /** `msg_...`: the `webhook-id` header, the same on every attempt, so receivers can deduplicate. */
+  id: string;
+  user_id: string;
+  /** The account endpoint; null for a task's own `webhook_url`. */
+  endpoint_id: string | null;
+  task_id: string;
+  event_type: string;
+  url: string;
+  /** The exact body sent (and signed) on every attempt. */
+  payload: string;
+  livemode: number;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  /** Set while a worker is sending it; a passed lease means that worker died. */
+  lease_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
 export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;
@@ -179,4 +250,9 @@ export interface Database {
   orders: OrdersTable;
   stripe_events: StripeEventsTable;
   model_overrides: ModelOverridesTable;
+  files: FilesTable;
+  task_events: TaskEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  task_webhooks: TaskWebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -13,6 +13,10 @@ declare module 'fastify' {
     tags?: string[];
     security?: unknown[];
   }
+  /** Marks the routes that create tasks, so the document gives them the task responses. */
+  interface FastifyContextConfig {
+    taskRoute?: boolean;
+  }
 }
 
 export interface RouteRecord {
@@ -58,7 +62,7 @@ function taskSchema(): TSchema {
     input: Type.Record(Type.String(), Type.Unknown()),
     output: Type.Union([...outputs, Type.Null()]),
     error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
-    cost: Type.Object({ credits: Type.Number({ description: 'Held while running; charged once finished (0 if it failed).' }), charged: Type.Boolean() }),
+    cost: Type.Object({ credits: Type.Number({ description: 'What was charged once it succeeded; before that, or when it failed or was canceled (charged: false), the price held for it.' }), charged: Type.Boolean() }),
     livemode: Type.Boolean(),
     node: Type.Union([Type.String(), Type.Null()]),
     attempts: Type.Integer(),

@@ -21,7 +21,8 @@ function presentOutput(output: Record<string, Media[]>, base: string): Record<st
 }
 
 export function presentTask(task: TaskRow, base: string) {
-  const settled = task.status === 'succeeded' ? task.charged_micro : task.status === 'queued' || task.status === 'running' ? task.hold_micro : 0;
+  // What was charged once it succeeded; before that (and when it failed) the price held for it.
+  const credits = task.status === 'succeeded' ? task.charged_micro : task.hold_micro;
   return {
     id: task.id,
     object: 'task' as const,
@@ -32,8 +33,7 @@ export function presentTask(task: TaskRow, base: string) {
     input: JSON.parse(task.input) as Record<string, unknown>,
     output: task.output ? presentOutput(JSON.parse(task.output), base) : null,
     error: task.error ? (JSON.parse(task.error) as TaskError) : null,
-    // While the task runs this is the amount held; once it ends, what was charged (0 if nothing).
-    cost: { credits: toCredits(settled), charged: task.charged === 1 },
+    cost: { credits: toCredits(credits), charged: task.charged === 1 },
     livemode: task.livemode === 1,
     node: task.node,
     attempts: task.attempts,

@@ -15,6 +15,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { nodeRoutes } from './routes/nodes.js';
 import { taskRoutes } from './routes/tasks.js';
+import { uploadRoutes } from './routes/uploads.js';
 import { isWebPageRequest, sendIndexHtml, webRoutes } from './routes/web.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -58,6 +59,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
     generationRoutes(api, deps);
     taskRoutes(api, deps);
     nodeRoutes(api, deps);
+    await uploadRoutes(api, deps);
   });
   dashboardRoutes(app, deps);
   webRoutes(app, deps);

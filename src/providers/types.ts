@@ -3,6 +3,10 @@
 // Adapters know nothing about billing, tasks or storage: they turn a normalised request into
 // media bytes (downloaded at once: upstream links expire), and classify failures as UpstreamError.
 
+import type { ChatOperation } from './chat-types.js';
+
+export type * from './chat-types.js';
+
 export type RenderingSpeed = 'TURBO' | 'BALANCED' | 'QUALITY';
 export type OutputFormat = 'png' | 'jpeg' | 'webp';
 export type AudioFormat = 'mp3' | 'wav' | 'opus' | 'aac' | 'flac';
@@ -114,6 +118,8 @@ export interface ProviderOperations {
   speech?: Operation<SpeechOpInput, ProducedMedia>;
   music?: Operation<MusicOpInput, ProducedMedia>;
   tool?: Operation<ToolOpInput, ProducedMedia[]>;
+  /** Chat is direct (no task): a stream of events (src/providers/chat-types.ts). */
+  chat?: ChatOperation;
 }
 
 export type OperationName = keyof ProviderOperations;

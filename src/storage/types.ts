@@ -1,4 +1,4 @@
-/** Where generated files live. Names are flat and unguessable (`img_<random>.png`). */
+/** Where generated and uploaded files live. Names are flat and unguessable (`img_<random>.png`). */
 export interface Storage {
   put(name: string, data: Buffer, contentType: string): Promise<void>;
   /** The bytes, or null when there is no such file. */
@@ -10,4 +10,11 @@ export const CONTENT_TYPES: Record<string, string> = {
   jpeg: 'image/jpeg',
   jpg: 'image/jpeg',
   webp: 'image/webp',
+  gif: 'image/gif',
+  mp4: 'video/mp4',
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav',
+  ogg: 'audio/ogg',
+  aac: 'audio/aac',
+  flac: 'audio/flac',
 };

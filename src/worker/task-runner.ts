@@ -3,6 +3,7 @@
 // it (release). Retryable upstream faults go back on the queue with back-off, to another node
 // when there is one, until the attempts run out.
 import type { Settings } from '../config/settings.js';
+import { AppError } from '../lib/app-error.js';
 import type { Logger } from '../lib/logger.js';
 import { modalityOf } from '../modalities/registry.js';
 import { UpstreamCanceled, UpstreamError } from '../providers/errors.js';
@@ -11,6 +12,7 @@ import type { ProviderContext } from '../providers/types.js';
 import type { TaskJob, TaskQueue } from '../queue/types.js';
 import type { Catalog } from '../services/catalog.js';
 import type { TaskRow, TaskService } from '../services/tasks.js';
+import type { UploadService } from '../services/uploads.js';
 import type { Storage } from '../storage/types.js';
 import type { NodeRouter } from './router.js';
 import { LOCAL_NODE, type Metrics } from './shared.js';
@@ -20,6 +22,7 @@ export interface RunnerDeps {
   catalog: Catalog;
   tasks: TaskService;
   storage: Storage;
+  uploads: UploadService;
   queue: TaskQueue;
   router: NodeRouter;
   log: Logger;
@@ -78,6 +81,7 @@ export class TaskRunner {
         ctx,
         storage: this.deps.storage,
         settings: { allowPrivateUrls: settings.allowPrivateUrls, maxInputBytes: settings.maxInputBytes },
+        readUpload: (fileId) => this.deps.uploads.read(fileId, task.user_id),
       });
       const done = await tasks.succeed(task.id, result.output, result.quantity);
       router.succeeded(job.node);
@@ -95,6 +99,13 @@ export class TaskRunner {
     if (err instanceof UpstreamCanceled) {
       const canceled = await tasks.fail(task.id, { code: 'canceled', message: 'Canceled at the client’s request.' }, 'canceled', ['running']);
       log.info({ refunded: canceled && task.hold_micro > 0 }, 'task canceled upstream');
+      return;
+    }
+    if (err instanceof AppError && err.status < 500) {
+      // The task's input was at fault (an image URL that does not answer, bytes that are not an image): our own words.
+      await tasks.fail(task.id, { code: err.code, message: `${err.message} The credits were returned.` });
+      this.deps.metrics?.taskFinished(task, 'failed', job.node, Date.now() - started);
+      log.info({ code: err.code }, 'task failed on its input');
       return;
     }
     const upstream = err instanceof UpstreamError ? err : undefined;

@@ -1,6 +1,7 @@
 // Live keys against fake upstreams that follow the providers' published contracts, through the
 // whole gateway: charged once on success; three 500s fail the task and give the credits back.
 import assert from 'node:assert/strict';
+import { fromCredits } from '../../src/lib/credits.js';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
@@ -27,6 +28,7 @@ describe('live requests through real upstream adapters', () => {
         FAL_KEY: fal.apiKey,
         FAL_BASE_URL: fal.url,
         FAL_POLL_MS: '10',
+        GEMINI_POLL_MS: '10',
         AIO_RETRY_BASE_MS: '10',
       },
     });
@@ -49,7 +51,7 @@ describe('live requests through real upstream adapters', () => {
     assert.equal(task.status, 'succeeded', JSON.stringify(task.error));
     assert.equal(task.node, 'node63');
     assert.deepEqual(task.cost, { credits: 12, charged: true });
-    assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: 18, reserved: 0 });
+    assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: fromCredits(18), reserved: 0 });
     const req = ideogram.apiRequests().at(-1);
     assert.equal(req!.path, '/v1/ideogram-v4/generate');
     assert.equal(req!.headers['api-key'], ideogram.apiKey);
@@ -83,7 +85,7 @@ describe('live requests through real upstream adapters', () => {
     assert.equal(task.error.code, 'upstream_unavailable');
     assert.equal(task.attempts, 3);
     assert.deepEqual(task.cost, { credits: 12, charged: false });
-    assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: 12, reserved: 0 });
+    assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: fromCredits(12), reserved: 0 });
     assert.equal(ideogram.apiRequests().length - before, 3);
     assert.ok(!JSON.stringify(task).includes(ideogram.apiKey), 'the upstream secret never shows');
   });
@@ -97,7 +99,7 @@ describe('live requests through real upstream adapters', () => {
     assert.equal(task.status, 'failed');
     assert.equal(task.error.code, 'content_policy_violation');
     assert.equal(task.attempts, 1);
-    assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: 12, reserved: 0 });
+    assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: fromCredits(12), reserved: 0 });
   });
 
   test('gpt-image-1: succeeds through the fake OpenAI, charged once; three 500s refund', async () => {
@@ -122,7 +124,7 @@ describe('live requests through real upstream adapters', () => {
     const failed = await generate(account.key, { model: 'gpt-image-1', prompt: 'a blue fox' });
     assert.equal(failed.status, 'failed');
     assert.equal(failed.error.code, 'upstream_unavailable');
-    assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: 5, reserved: 0 });
+    assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: fromCredits(5), reserved: 0 });
   });
 
   test('flux-dev through the fal queue: submitted, polled, fetched, charged once', async () => {
@@ -132,7 +134,7 @@ describe('live requests through real upstream adapters', () => {
     const task = await generate(account.key, { model: 'flux-dev', prompt: 'a lighthouse at dusk', size: '3:2', seed: 5 });
     assert.equal(task.status, 'succeeded', JSON.stringify(task.error));
     assert.equal(task.node, 'node80');
-    assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: 0, reserved: 0 });
+    assert.deepEqual(await server.platform.ledger.balances(account.userId), { balance: fromCredits(0), reserved: 0 });
     const paths = fal.apiRequests().slice(falBefore).map((r) => `${r.method} ${r.path}`);
     assert.ok(paths[0]!.startsWith('POST /fal-ai/flux/dev'));
     assert.ok(paths.some((p) => p.includes('/status')));

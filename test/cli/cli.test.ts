@@ -38,7 +38,7 @@ test('users, keys and credits from the command line, with --json', async () => {
   assert.deepEqual([shown.recent[0].amount, shown.recent[0].balance_after], [0.125, 250.125], 'credits as decimals, not micro-credits');
   for (const bad of ['1.0000001', 'ten', '0']) {
     const refused = await run(process.execPath, [BIN, 'credits', 'grant', '--user', 'ops@example.com', '--amount', bad, '--json'], { env }).catch((e) => e);
-    assert.equal(refused.code, 1, bad);
+    assert.equal(refused.code, 1, `${bad}: ${refused.stderr}`);
     assert.equal(JSON.parse(refused.stdout).error.code, 'invalid_amount', bad);
   }
 

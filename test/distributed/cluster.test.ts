@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { loadSettings } from '../../src/config/settings.js';
+import { MICRO } from '../../src/lib/credits.js';
 import { randomToken } from '../../src/lib/ids.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import { REDIS_TEST_URL, createPostgresDatabase, dbTargets, dropCreatedDatabases, tempDir } from '../helpers/databases.js';
@@ -18,7 +19,8 @@ import { startFakeIdeogram, type FakeIdeogram } from '../fakes/ideogram-server.j
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/aio.js');
 const TASKS = 240;
-const PRICE = 12;
+/** ideogram-v4's price, in micro-credits. */
+const PRICE = 12 * MICRO;
 
 async function redisSkipReason(): Promise<string | undefined> {
   const redis = new Redis(REDIS_TEST_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });

@@ -1,10 +1,14 @@
 // The signed-in journeys in a real browser against the real server: sign up, create a key and
-// see it once, generate in the playground with it, find the task in usage; an admin makes a
+// see it once, generate in the playground with it, find the task in usage, run a video, audio and
+// tool model in the playground and see each result by type; an admin makes a
 // redemption code that the user redeems and grants credits with a note; revoking the key makes
 // the public API refuse it. Every page visited is saved to test-artifacts/screenshots/.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { tempDir } from '../helpers/databases.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { launch, newContext, shot, watchErrors } from './browser.js';
 
@@ -89,7 +93,8 @@ describe('dashboard journeys', () => {
     assert.equal(await page.getByLabel('Size').inputValue(), '1:1');
     assert.equal(await page.getByLabel('Rendering speed').inputValue(), 'BALANCED');
     assert.equal(await page.getByLabel('Output format').inputValue(), 'png');
-    assert.match(await page.getByLabel('Prompt').inputValue(), /SUMMER DESIGN WEEK/);
+    assert.match(await page.getByLabel('Prompt', { exact: true }).inputValue(), /SUMMER DESIGN WEEK/);
+    assert.match(await page.getByTestId('count-prompt').innerText(), /^\d+ \/ 4,000 characters$/);
     await page.getByText('Free with a test key.').waitFor();
     await shot(page, 'playground-ready');
     await page.getByLabel('Size').selectOption('16:9');
@@ -132,6 +137,44 @@ describe('dashboard journeys', () => {
     await shot(page, 'usage-task-detail');
     await page.getByRole('link', { name: /Back to usage/ }).click();
     await heading(page, 'Usage');
+  });
+
+  test('the playground runs a model of every other modality and shows its result by type', async () => {
+    const models: { id: string; type: string; parameters: { name: string; widget?: string }[] }[] = (await server.api('GET', '/api/v1/models')).body.data;
+    // A real local picture for the tools, sent as a data: URL through the file picker.
+    const picture = path.join(tempDir(), 'input.png');
+    await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240"><rect width="320" height="240" fill="#fde68a"/><circle cx="160" cy="120" r="80" fill="#4f46e5"/></svg>')).png().toFile(picture);
+    const result: Record<string, string> = { video: 'pg-video', audio: 'pg-audio', tool: 'before-after' };
+    const types = ['video', 'audio', 'tool'].filter((type) => models.some((m) => m.type === type));
+    for (const type of types) {
+      const model = models.find((m) => m.type === type)!;
+      await page.goto(`/dashboard/playground?model=${encodeURIComponent(model.id)}`);
+      await heading(page, 'Playground');
+      assert.equal(await page.getByLabel('Model').inputValue(), model.id);
+      // The form is the model's example request (a tool gets the local picture); a test key runs it on the built-in renderer.
+      const imageParam = model.parameters.find((p) => p.widget === 'image');
+      if (imageParam) {
+        await page.getByTestId(`file-input-${imageParam.name}`).setInputFiles(picture);
+        await page.getByTestId(`file-${imageParam.name}`).getByText('input.png').waitFor();
+      }
+      await page.getByRole('button', { name: type === 'tool' ? 'Run' : 'Generate', exact: true }).click();
+      await page.getByTestId(result[type]!).waitFor({ timeout: 60_000 });
+      await page.getByTestId('pg-status').getByText('Succeeded').waitFor();
+      assert.match(await page.getByTestId('pg-cost').innerText(), /free \(test key\)/);
+      if (type === 'video') {
+        const video = page.getByTestId('pg-video');
+        assert.match((await video.getAttribute('src')) ?? '', /\/files\/.+\.mp4$/);
+        assert.ok(await video.getAttribute('poster'), 'the video shows its thumbnail as the poster');
+      }
+      if (type === 'audio') assert.match((await page.getByTestId('pg-audio').getAttribute('src')) ?? '', /\/files\//);
+      if (type === 'tool') {
+        await page.getByTestId('after-image').waitFor();
+        await page.getByRole('button', { name: 'Side by side' }).click();
+        assert.match((await page.getByTestId('before-image').getAttribute('src')) ?? '', /^data:image\/png;base64,/);
+      }
+      await shot(page, `playground-${type}`);
+    }
+    assert.deepEqual(errors, []);
   });
 
   test('an admin generates a redemption code; the user redeems it and sees it in the ledger', async () => {
@@ -300,7 +343,7 @@ describe('dashboard journeys', () => {
     await page.getByText('Password changed.').waitFor();
     await shot(page, 'profile');
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await heading(page, 'One API key. Every image model.');
+    await heading(page, 'One API key. Every media model.');
     await page.goto('/dashboard/credits');
     await heading(page, 'Sign in');
     await page.getByLabel('Email').fill(email);

@@ -1,5 +1,6 @@
-// The public pages in a real browser against the real server: the catalog, the ideogram-v4
-// model page with every fact of the product page, pricing, Chinese, and the SPA fallback.
+// The public pages in a real browser against the real server: the catalog with its type filter,
+// the ideogram-v4 model page with every fact of the product page, a page of every other modality
+// (endpoint, price unit in words, output type), pricing, Chinese, and the SPA fallback.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -9,7 +10,7 @@ import { launch, newContext, shot, watchErrors } from './browser.js';
 describe('public web pages', () => {
   let server: TestServer;
   let browser: Browser;
-  let models: { id: string; provider: string }[];
+  let models: { id: string; provider: string; type: string; endpoint: string; output_type: string; example: Record<string, unknown>; price: { unit: string; credits: number; rates: Record<string, number> } }[];
   before(async () => {
     server = await startTestServer();
     browser = await launch();
@@ -57,7 +58,7 @@ describe('public web pages', () => {
 
   test('home page and the model catalog with filters', async () => {
     const { page, errors } = await open('/');
-    await page.getByRole('heading', { level: 1, name: 'One API key. Every image model.' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'One API key. Every media model.' }).waitFor();
     await page.locator('.model-card').first().waitFor();
     await shot(page, 'home');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
@@ -70,6 +71,14 @@ describe('public web pages', () => {
     assert.match(await ideogram.innerText(), /\$0\.12/);
     assert.match(await ideogram.innerText(), /Image/);
     assert.match(await ideogram.innerText(), /Strong typography/);
+    // The type filter: each modality in the catalog, exactly its models, each with its type badge.
+    for (const type of [...new Set(models.map((m) => m.type))]) {
+      await page.getByLabel('Type', { exact: true }).selectOption(type);
+      await page.waitForFunction(count, models.filter((m) => m.type === type).length);
+      assert.equal(await page.locator(`.model-card:not([data-type="${type}"])`).count(), 0, type);
+    }
+    await page.getByLabel('Type', { exact: true }).selectOption('');
+    await page.waitForFunction(count, models.length);
     await page.getByLabel('Provider').selectOption('Ideogram');
     await page.waitForFunction(count, models.filter((m) => m.provider === 'Ideogram').length);
     assert.match(page.url(), /provider=Ideogram/);
@@ -118,13 +127,10 @@ describe('public web pages', () => {
     assert.ok(curl.startsWith(`curl -X POST ${server.url}/api/v1/images/generations`), curl);
     assert.match(curl, /Authorization: Bearer aio_your_api_key/);
     const json = JSON.parse(curl.slice(curl.indexOf("'") + 1, curl.lastIndexOf("'")));
-    assert.deepEqual(json, {
-      model: 'ideogram-v4',
-      prompt: 'A clean editorial poster reading "SUMMER DESIGN WEEK", bold typography, warm daylight, modern layout',
-      size: '1:1',
-      rendering_speed: 'BALANCED',
-      output_format: 'png',
-    });
+    assert.deepEqual(json, models.find((m) => m.id === 'ideogram-v4')!.example, 'the curl posts the model\'s example request');
+    assert.equal(json.model, 'ideogram-v4');
+    assert.match(String(json.prompt), /SUMMER DESIGN WEEK/);
+    assert.equal(await page.getByTestId('output-type').innerText(), 'image');
 
     // Price, steps, use cases, FAQ, related models on the same endpoint.
     assert.equal(await page.getByTestId('price-headline').innerText(), '12 credits per image (~$0.12)');
@@ -164,7 +170,7 @@ describe('public web pages', () => {
       '接入流程',
       '查询任务状态',
       '任务状态查询',
-      '查询生成任务状态和结果。',
+      '查询任务的状态、进度和结果。',
       '价格',
       '按成功请求',
       '使用场景',
@@ -173,7 +179,7 @@ describe('public web pages', () => {
       'Ideogram V4 目前通过 node63 后端每张图片 12 积分(约 $0.12)。',
     ])
       assert.ok(text.includes(s), `Chinese page shows ${s}`);
-    assert.equal(await page.getByTestId('price-headline').innerText(), '每张图片 12 积分(约 $0.12)');
+    assert.equal(await page.getByTestId('price-headline').innerText(), '每张图片 12 积分（约 $0.12）');
     assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
     await shot(page, 'model-ideogram-v4-zh');
     await page.reload();
@@ -184,6 +190,44 @@ describe('public web pages', () => {
     await shot(page, 'pricing-zh');
     await page.getByRole('button', { name: '切换到英文' }).click();
     await page.getByRole('heading', { level: 1, name: 'Pricing' }).waitFor();
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  test('a model page of every modality: its endpoint, the example posted there, the price unit in words, the output type', async () => {
+    const units: Record<string, [RegExp, RegExp]> = {
+      image: [/ credits? per image \(~\$/, /^每张图片 /],
+      second: [/ credits? per second \(~\$/, /^每秒 /],
+      '1k_characters': [/ credits? per 1,000 characters \(~\$/, /^每千字符 /],
+      run: [/ credits? per run \(~\$/, /^每次运行 /],
+      megapixel: [/ credits? per megapixel \(~\$/, /^每百万像素 /],
+    };
+    const { page, errors } = await open('/models');
+    for (const type of [...new Set(models.map((m) => m.type))]) {
+      const model = models.find((m) => m.type === type)!;
+      await page.goto(`/models/${model.id}`);
+      await page.getByRole('heading', { level: 1, name: `${model.id} API` }).waitFor();
+      assert.equal(await page.getByTestId('endpoint').innerText(), model.endpoint, model.id);
+      assert.equal(await page.getByTestId('output-type').innerText(), model.output_type, model.id);
+      const curl = await page.getByTestId('curl').innerText();
+      assert.ok(curl.startsWith(`curl -X POST ${server.url}${model.endpoint}`), curl);
+      assert.deepEqual(JSON.parse(curl.slice(curl.indexOf("'") + 1, curl.lastIndexOf("'"))), model.example);
+      const headline = await page.getByTestId('price-headline').innerText();
+      assert.match(headline, units[model.price.unit]![0], `${model.id}: ${headline}`);
+      assert.ok(headline.startsWith(model.price.credits.toLocaleString('en-US', { maximumFractionDigits: 6 })), headline);
+      if (Object.keys(model.price.rates).length) assert.match(await page.getByTestId('price-rates').innerText(), / per /);
+      for (const p of (await server.api('GET', `/api/v1/models/${model.id}`)).body.parameters) await page.locator(`[data-testid="params"] tr[data-param="${p.name}"]`).waitFor();
+      await shot(page, `model-${type}`);
+    }
+    await page.getByRole('button', { name: 'Switch language to Chinese' }).click();
+    for (const type of [...new Set(models.map((m) => m.type))]) {
+      const model = models.find((m) => m.type === type)!;
+      await page.goto(`/models/${model.id}`);
+      const headline = page.getByTestId('price-headline');
+      await headline.waitFor();
+      assert.match(await headline.innerText(), units[model.price.unit]![1], model.id);
+      assert.match(await headline.innerText(), /积分（约 \$[\d.]+）$/, model.id);
+    }
     assert.deepEqual(errors, []);
     await page.context().close();
   });

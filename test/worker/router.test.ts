@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { catalogRules } from '../../src/catalog-rules.js';
 import { loadCatalogFile } from '../../src/config/load-catalog.js';
 import { PROJECT_ROOT } from '../../src/config/settings.js';
-import { providerIds, providerNeedsCredentials } from '../../src/providers/registry.js';
+import { providerNeedsCredentials } from '../../src/providers/registry.js';
 import { Catalog } from '../../src/services/catalog.js';
 import { NodeRouter } from '../../src/worker/router.js';
 import { startFakeIdeogram } from '../fakes/ideogram-server.js';
@@ -26,7 +27,7 @@ function twoNodeCatalogFile(primaryPriority = 0): string {
 test('priority first; breaker opens after consecutive failures, half-opens after the cool-down', () => {
   let now = 0;
   const env = { IDEOGRAM_API_KEY: 'a', IDEOGRAM_API_KEY_2: 'b', IDEOGRAM_BASE_URL_2: 'http://127.0.0.1:1' };
-  const catalog = new Catalog(loadCatalogFile(twoNodeCatalogFile(10), providerIds), env, providerNeedsCredentials);
+  const catalog = new Catalog(loadCatalogFile(twoNodeCatalogFile(10), catalogRules), env, providerNeedsCredentials);
   const router = new NodeRouter(catalog, { failureThreshold: 3, cooldownMs: 1000, now: () => now });
   for (let i = 0; i < 20; i++) assert.equal(router.pick('ideogram-v4')?.id, 'node63');
 
@@ -53,7 +54,7 @@ test('priority first; breaker opens after consecutive failures, half-opens after
 });
 
 test('nodes without credentials are never picked', () => {
-  const catalog = new Catalog(loadCatalogFile(twoNodeCatalogFile(), providerIds), { IDEOGRAM_API_KEY_2: 'b', IDEOGRAM_BASE_URL_2: 'http://x' }, providerNeedsCredentials);
+  const catalog = new Catalog(loadCatalogFile(twoNodeCatalogFile(), catalogRules), { IDEOGRAM_API_KEY_2: 'b', IDEOGRAM_BASE_URL_2: 'http://x' }, providerNeedsCredentials);
   const router = new NodeRouter(catalog);
   for (let i = 0; i < 10; i++) assert.equal(router.pick('ideogram-v4')?.id, 'node64');
   assert.deepEqual(catalog.node('node63')!.missing, ['IDEOGRAM_API_KEY']);

@@ -76,9 +76,15 @@ export function curlFor(origin: string, endpoint: string, body: Record<string, u
   ].join('\n');
 }
 
+/** How many bytes a base64 `data:` URL holds. */
+export function dataUrlBytes(value: string): number {
+  const data = value.slice(value.indexOf(',') + 1);
+  return Math.floor((data.length * 3) / 4) - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
+}
+
 /** A long `data:` URL cut for display (the request itself keeps it whole). */
 export function shortDataUrl(value: string): string {
   if (!value.startsWith('data:') || value.length <= 80) return value;
   const comma = value.indexOf(',');
-  return `${value.slice(0, comma + 1)}${value.slice(comma + 1, comma + 25)}…(${fmtBytes(value.length - comma - 1)})`;
+  return `${value.slice(0, comma + 1)}${value.slice(comma + 1, comma + 25)}…(${fmtBytes(dataUrlBytes(value))})`;
 }

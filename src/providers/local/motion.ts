@@ -72,8 +72,9 @@ interface Plan {
   fps: number;
   frames: number;
   layers: PosterLayers;
-  /** The background still is rendered this many times larger than the frame. */
-  bgScale: number;
+  /** Size of the background still: larger than the frame by the deepest zoom, so zooming never magnifies. */
+  bgWidth: number;
+  bgHeight: number;
   /** Zoom at the first and last frame, and the point of the poster (0..1) centred at each. */
   zoom: [number, number];
   focus: [[number, number], [number, number]];
@@ -131,7 +132,8 @@ function planMotion(req: MotionRequest): Plan {
     fps,
     frames: Math.max(1, Math.round(durationS * fps)),
     layers,
-    bgScale: width * height > 1280 * 720 ? 1.5 : 2,
+    bgWidth: 2 * Math.ceil((width * Math.max(...zoom)) / 2),
+    bgHeight: 2 * Math.ceil((height * Math.max(...zoom)) / 2),
     zoom,
     focus,
     hueDeg: (rand() < 0.5 ? -1 : 1) * (6 + rand() * 8),
@@ -182,11 +184,9 @@ async function rasterRgba(svg: string): Promise<{ data: Buffer; width: number; h
 }
 
 async function renderAtlas(plan: Plan): Promise<Atlas> {
-  const { layers, width: W, height: H, bgScale } = plan;
-  const bgW = Math.round(W * bgScale);
-  const bgH = Math.round(H * bgScale);
+  const { layers, width: W, height: H } = plan;
   const stills = await Promise.all([
-    rasterRgba(posterSvgDocument(layers, layers.background, { x: 0, y: 0, w: W, h: H }, bgW / W)),
+    rasterRgba(posterSvgDocument(layers, layers.background, { x: 0, y: 0, w: W, h: H }, { width: plan.bgWidth, height: plan.bgHeight })),
     ...plan.elements.map((e) => rasterRgba(posterSvgDocument(layers, e.svg, e.box))),
   ]);
   const atlasW = Math.max(...stills.map((s) => s.width));
@@ -211,8 +211,7 @@ const num = (v: number) => String(Math.round(v * 1e5) / 1e5);
 
 function ffmpegArgs(plan: Plan, atlas: Atlas, out: string): string[] {
   const { width: W, height: H, fps, frames: N, zoom, focus, elements } = plan;
-  const bgW = Math.round(W * plan.bgScale);
-  const bgH = Math.round(H * plan.bgScale);
+  const { bgWidth: bgW, bgHeight: bgH } = plan;
   // Eased progress 0..1 over the clip (smoothstep) as an expression of the frame number, and the
   // camera: zoom and the centre of the view, in the background still's own pixels (W, H there).
   const p = `(in/${Math.max(1, N - 1)})`;

@@ -228,7 +228,9 @@ export function ParamFields({ model, values, onChange }: { model: Model; values:
         const value = values[p.name] ?? toFormValue(p, p.default);
         const id = `pg-${p.name}`;
         const dims = p.name === 'size' && typeof value === 'string' ? model.sizes?.[value] : undefined;
-        const hint = [dims ? `${dims.width}×${dims.height}` : '', rangeText(p), paramDescription(p, lang, model.type)].filter(Boolean).join(' · ');
+        // A choice's description often only lists its values, which the select already shows.
+        const description = p.values && p.description.includes(String(p.values[0])) ? '' : paramDescription(p, lang, model.type);
+        const hint = [dims ? `${dims.width}×${dims.height}` : '', rangeText(p), description].filter(Boolean).join(' · ');
         if (p.type === 'boolean')
           return (
             <div key={p.name} className="field field-check" data-param={p.name}>
@@ -244,7 +246,7 @@ export function ParamFields({ model, values, onChange }: { model: Model; values:
         const wide = p.widget === 'textarea' || p.widget === 'image';
         return (
           <div key={p.name} className={wide ? 'param-wide' : 'param-narrow'} data-param={p.name}>
-            <Field label={paramLabel(p.name, t)} hint={hint} id={id} optional={!p.required}>
+            <Field label={paramLabel(p.name, t)} hint={hint || undefined} id={id} optional={!p.required && p.default === undefined}>
               {(fieldId, hintId) => <Control p={p} id={fieldId} value={value} hintId={hintId} onChange={(v) => onChange(p.name, v)} />}
             </Field>
           </div>

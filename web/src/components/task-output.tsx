@@ -1,7 +1,7 @@
 // A task's result as its type calls for: images (shown whole), a video player with its poster, an
 // audio player, and for tools the input image next to the result (a before/after slider).
 import { type CSSProperties, useState } from 'react';
-import { fmtBytes, shortDataUrl } from '../format';
+import { dataUrlBytes, fmtBytes } from '../format';
 import { useI18n } from '../i18n';
 import type { Model, Task, TaskAudio, TaskImage, TaskVideo } from '../types';
 
@@ -25,7 +25,9 @@ export function taskSummary(task: Task): string {
     if (typeof v === 'string' && v.trim()) return v;
   }
   const image = inputImageUrl(task);
-  return image ? shortDataUrl(image) : '';
+  if (!image) return '';
+  if (image.startsWith('data:')) return `${image.slice(5, image.search(/[;,]/))} · ${fmtBytes(dataUrlBytes(image))}`;
+  return image.replace(/[?#].*$/, '').split('/').pop() || image;
 }
 
 /** The first piece of output, whatever its kind. */

@@ -102,13 +102,14 @@ export function buildPosterLayers(req: PosterRequest, text?: PosterText, opts: P
 }
 
 /**
- * An SVG document drawing `body` (fragments of `layers`) over the region `view` of the poster,
- * `scale` output pixels per poster pixel. `view.w * scale` and `view.h * scale` should be integers.
+ * An SVG document drawing `body` (fragments of `layers`) over the region `view` of the poster
+ * (default: all of it), stretched to `size` output pixels (default: the view's size).
  */
-export function posterSvgDocument(layers: PosterLayers, body: string, view?: Box, scale = 1): string {
+export function posterSvgDocument(layers: PosterLayers, body: string, view?: Box, size?: { width: number; height: number }): string {
   const v = view ?? { x: 0, y: 0, w: layers.width, h: layers.height };
+  const fit = size ? ' preserveAspectRatio="none"' : '';
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.round(v.w * scale)}" height="${Math.round(v.h * scale)}" viewBox="${v.x} ${v.y} ${v.w} ${v.h}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${size?.width ?? v.w}" height="${size?.height ?? v.h}" viewBox="${v.x} ${v.y} ${v.w} ${v.h}"${fit}>` +
     `<defs>${layers.defs}</defs>` +
     body +
     `</svg>`

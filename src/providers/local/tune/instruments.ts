@@ -41,10 +41,10 @@ interface Envelope {
   release: number;
 }
 
-/** An attack-decay-sustain-release gain curve over the note and its tail (to about -60 dB). */
+/** An attack-decay-sustain-release gain curve over the note and its tail (to about -43 dB, then a 5 ms ramp to 0). */
 function envelope(sr: number, noteS: number, e: Envelope): Float32Array {
   const noteFrames = Math.max(1, Math.round(noteS * sr));
-  const total = noteFrames + Math.ceil(e.release * 7 * sr);
+  const total = noteFrames + Math.ceil(e.release * 5 * sr);
   const out = new Float32Array(total);
   const attackFrames = Math.max(1, Math.round(e.attack * sr));
   const kd = Math.exp(-1 / (e.decay * sr));
@@ -62,6 +62,8 @@ function envelope(sr: number, noteS: number, e: Envelope): Float32Array {
     } else level *= kr;
     out[n] = level;
   }
+  const ramp = Math.min(total - noteFrames, Math.round(0.005 * sr));
+  for (let i = 0; i < ramp; i++) out[total - 1 - i]! *= i / ramp;
   return out;
 }
 
@@ -144,7 +146,7 @@ const VOICES: Record<Exclude<InstrumentName, 'vocal'>, Voice> = {
   pad: {
     kind: 'table',
     harmonics: () => Array.from({ length: 10 }, (_, i) => 1 / (i + 1) ** 1.3),
-    env: { attack: 0.35, decay: 1, sustain: 0.85, release: 0.45 },
+    env: { attack: 0.35, decay: 1, sustain: 0.85, release: 0.3 },
     detune: [-7, 0, 6],
   },
   bass: { kind: 'table', harmonics: () => [1, 0.5, 0.22, 0.1, 0.05], env: { attack: 0.006, decay: 0.35, sustain: 0.55, release: 0.05 } },
@@ -193,26 +195,25 @@ function renderTable(v: TableVoice, cacheKey: string, f0: number, durS: number, 
   }
   const env = envelope(sr, durS, v.env);
   const out = new Float32Array(env.length);
-  const detune = v.detune ?? [0];
+  const copies = (v.detune ?? [0]).map((cents) => ({ inc: (f0 * 2 ** (cents / 1200) * TABLE_SIZE) / sr, phase: (ctx.rng() * TABLE_SIZE) | 0 }));
   const vib = v.vibrato;
-  for (const cents of detune) {
-    const inc = (f0 * 2 ** (cents / 1200) * TABLE_SIZE) / sr;
-    let phase = (ctx.rng() * TABLE_SIZE) | 0;
-    const depth = vib ? (vib.depth * Math.LN2) / 12 : 0;
-    const gain = vel / detune.length;
-    for (let n = 0; n < out.length; n++) {
-      let step = inc;
-      if (vib) {
-        const t = n / sr;
-        const ramp = t < vib.delay ? t / vib.delay : 1;
-        step = inc * (1 + depth * ramp * sinc(vib.rate * t));
-      }
-      phase += step;
-      if (phase >= TABLE_SIZE) phase -= TABLE_SIZE;
-      const i = phase | 0;
-      const a = table[i]!;
-      out[n]! += gain * env[n]! * (a + (phase - i) * (table[i + 1]! - a));
+  const depth = vib ? (vib.depth * Math.LN2) / 12 : 0;
+  const gain = vel / copies.length;
+  for (let n = 0; n < out.length; n++) {
+    let bend = 1;
+    if (vib) {
+      const t = n / sr;
+      bend = 1 + depth * (t < vib.delay ? t / vib.delay : 1) * sinc(vib.rate * t);
     }
+    let sum = 0;
+    for (const c of copies) {
+      c.phase += c.inc * bend;
+      if (c.phase >= TABLE_SIZE) c.phase -= TABLE_SIZE;
+      const i = c.phase | 0;
+      const a = table[i]!;
+      sum += a + (c.phase - i) * (table[i + 1]! - a);
+    }
+    out[n] = gain * env[n]! * sum;
   }
   if (v.breath) {
     // Breath: soft low-passed noise that follows the envelope.

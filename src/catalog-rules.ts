@@ -1,8 +1,11 @@
-// The catalog's check of a model's type-specific parts, asked of its modality: its params block
-// against the modality's schema, its price unit, and which provider operation it needs.
+// What the catalog check at start needs to know of the code, wired here so that the catalog and
+// the modalities never import each other: the providers and their operations, and each model's
+// type-specific parts (params block, price unit, the operation it needs) checked by its modality.
 import Value from 'typebox/value';
-import type { ModelConfig } from '../config/catalog-schema.js';
-import { modalityOf } from './registry.js';
+import type { ModelConfig } from './config/catalog-schema.js';
+import type { CatalogRules } from './config/load-catalog.js';
+import { modalityOf } from './modalities/registry.js';
+import { providerIds, providerOperations } from './providers/registry.js';
 
 export function checkModelAgainstModality(model: ModelConfig): { problems: string[]; operation?: string } {
   const modality = modalityOf(model.type);
@@ -16,3 +19,5 @@ export function checkModelAgainstModality(model: ModelConfig): { problems: strin
   if (!modality.units.includes(model.price.unit)) problems.push(`/price/unit: a ${model.type} model is priced per ${modality.units.join(' or per ')}, not per ${model.price.unit}`);
   return { problems, operation: problems.length ? undefined : modality.operation(model) };
 }
+
+export const catalogRules: CatalogRules = { providers: providerIds, operationsOf: providerOperations, checkModel: checkModelAgainstModality };
