@@ -4,10 +4,13 @@
 import Value from 'typebox/value';
 import type { ModelConfig } from './config/catalog-schema.js';
 import type { CatalogRules } from './config/load-catalog.js';
+import { checkChatModel } from './modalities/chat/check.js';
 import { modalityOf } from './modalities/registry.js';
 import { providerIds, providerOperations } from './providers/registry.js';
 
 export function checkModelAgainstModality(model: ModelConfig): { problems: string[]; operation?: string } {
+  // Chat is direct, not a task: its own slice checks it.
+  if (model.type === 'chat') return checkChatModel(model);
   const modality = modalityOf(model.type);
   if (!modality) return { problems: [`type '${model.type}' is not served by this version`] };
   const problems: string[] = [];

@@ -17,10 +17,13 @@ import { Catalog } from './services/catalog.js';
 import { LedgerService } from './services/ledger.js';
 import { IdempotencyService } from './services/idempotency.js';
 import { ModelOverrideService } from './services/model-overrides.js';
+import { presentTask } from './http/present.js';
+import { RedisEventRelay } from './services/event-relay.js';
 import { TaskEvents } from './services/task-events.js';
 import { TaskService, type TaskRow } from './services/tasks.js';
 import { UploadService } from './services/uploads.js';
 import { UserService } from './services/users.js';
+import { Webhooks } from './services/webhooks/index.js';
 import { LocalDiskStorage } from './storage/local-disk.js';
 import { S3Storage } from './storage/s3.js';
 import type { Storage } from './storage/types.js';
@@ -42,6 +45,9 @@ export interface Platform {
   uploads: UploadService;
   /** The task once it has ended, or as it is after `seconds` (answers at once when it ends in this process). */
   waitForTask(task: TaskRow, seconds: number): Promise<TaskRow>;
+  /** Task status changes and progress: stored, and announced here and (distributed) across processes. */
+  events: TaskEvents;
+  webhooks: Webhooks;
   storage: Storage;
   queue: TaskQueue;
   router: NodeRouter;
@@ -77,7 +83,10 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
     settings.overridesRefreshMs,
   );
   overridesRefresh.unref();
-  const events = new TaskEvents();
+  // Webhook payloads carry media URLs: PUBLIC_URL should be set where clients reach the server another way.
+  const webhooks = new Webhooks(db, settings, log, (task) => presentTask(task, settings.publicUrl ?? `http://${settings.host}:${settings.port}`));
+  const events = new TaskEvents(db, { log, onEnding: (trx, event) => webhooks.deliveries.enqueueFor(trx, event).then(() => undefined) });
+  if (settings.redisUrl) await events.relayThrough(new RedisEventRelay(settings.redisUrl, `${settings.queuePrefix}:task-events`, log));
   const tasks = new TaskService(db, ledger, events);
   const storage: Storage = settings.s3 ? new S3Storage(settings.s3) : new LocalDiskStorage(path.join(settings.dataDir, 'files'));
   const uploads = new UploadService(db, storage);
@@ -102,6 +111,7 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
     } else {
       await dispatcher.recover(true);
     }
+    webhooks.startDelivering(events);
   }
 
   return {
@@ -116,6 +126,8 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
     idempotency: new IdempotencyService(db),
     uploads,
     waitForTask: (task, seconds) => events.waitFor(tasks, task, seconds),
+    events,
+    webhooks,
     storage,
     queue,
     router,
@@ -128,7 +140,9 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
       clearInterval(overridesRefresh);
       clearInterval(sweeper);
       runner?.stop();
+      await webhooks.stop();
       await queue.close();
+      await events.close();
       await closeDb();
     },
   };

@@ -21,6 +21,10 @@ export interface Settings {
   upstreamTimeoutMs: number;
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** Longest a client may take to send a whole request (headers and body); 0 = no limit. */
+  requestTimeoutMs: number;
+  /** Dashboard sign-ups allowed per client address per hour; 0 = no limit. */
+  signupLimitPerHour: number;
   /** How long a running task is leased to its worker before others may take it over. */
   leaseMs: number;
   /** How often distributed workers sweep for tasks that lost their job or their worker. */
@@ -33,6 +37,19 @@ export interface Settings {
   allowPrivateUrls: boolean;
   /** Largest input file (image URL, upload) a task may use. */
   maxInputBytes: number;
+  /** Chat (direct requests billed by the token). */
+  chat: {
+    /** Keep prompts and answers with each chat request (AIO_CHAT_STORE_CONTENT=1); off by default. */
+    storeContent: boolean;
+    /** Body limit of the chat routes (messages may carry base64 images). */
+    bodyLimitBytes: number;
+    /** Longest wait for an upstream's answer, and longest silence between two chunks. */
+    idleTimeoutMs: number;
+    /** After the client left mid-stream, how long to keep reading the upstream for its final usage. */
+    usageDeadlineMs: number;
+    /** Tokens (prompt + answer) a key may use a minute; 0 = no limit. */
+    tokensPerMinute: number;
+  };
   /** Whether webhooks may be sent to private, loopback and link-local addresses (AIO_WEBHOOK_ALLOW_PRIVATE=1). */
   webhookAllowPrivate: boolean;
   /** First retry delay of a failed webhook delivery; later ones grow from it to about a day in all. */
@@ -83,12 +100,21 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     upstreamTimeoutMs: int(env, 'AIO_UPSTREAM_TIMEOUT_MS', 120_000),
     rateLimitPerMinute: int(env, 'AIO_RATE_LIMIT_PER_MINUTE', 600),
     bodyLimitBytes: int(env, 'AIO_BODY_LIMIT_BYTES', 64 * 1024),
+    requestTimeoutMs: int(env, 'AIO_REQUEST_TIMEOUT_MS', 30_000),
+    signupLimitPerHour: int(env, 'AIO_SIGNUP_LIMIT_PER_HOUR', 10),
     leaseMs: Math.max(1000, int(env, 'AIO_LEASE_MS', 30_000)),
     sweepMs: Math.max(500, int(env, 'AIO_SWEEP_MS', 10_000)),
     trustProxy: env.AIO_TRUST_PROXY === '1',
     overridesRefreshMs: Math.max(50, int(env, 'AIO_OVERRIDES_REFRESH_MS', 30_000)),
     allowPrivateUrls: env.AIO_ALLOW_PRIVATE_URLS === '1',
     maxInputBytes: int(env, 'AIO_MAX_INPUT_BYTES', 20 * 1024 * 1024),
+    chat: {
+      storeContent: env.AIO_CHAT_STORE_CONTENT === '1',
+      bodyLimitBytes: int(env, 'AIO_CHAT_BODY_LIMIT_BYTES', 16 * 1024 * 1024),
+      idleTimeoutMs: Math.max(100, int(env, 'AIO_CHAT_IDLE_TIMEOUT_MS', 60_000)),
+      usageDeadlineMs: int(env, 'AIO_CHAT_USAGE_DEADLINE_MS', 30_000),
+      tokensPerMinute: int(env, 'AIO_TOKENS_PER_MINUTE', 0),
+    },
     webhookAllowPrivate: env.AIO_WEBHOOK_ALLOW_PRIVATE === '1',
     webhookRetryBaseMs: Math.max(10, int(env, 'AIO_WEBHOOK_RETRY_BASE_MS', 5000)),
     sseHeartbeatMs: Math.max(100, int(env, 'AIO_SSE_HEARTBEAT_MS', 15_000)),

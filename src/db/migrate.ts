@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_dashboard.js';
 import * as m003 from './migrations/003_micro_credits.js';
+import * as m004 from './migrations/004_chat.js';
 import * as m005 from './migrations/005_events_webhooks.js';
 import * as m006 from './migrations/006_files.js';
 
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_dashboard': m002,
   '003_micro_credits': m003,
+  '004_chat': m004,
   '005_events_webhooks': m005,
   '006_files': m006,
 };

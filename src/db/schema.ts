@@ -239,6 +239,55 @@ export interface WebhookDeliveriesTable {
   delivered_at: string | null;
 }
 
+// --- chat (004) --------------------------------------------------------------------------
+
+export type ChatEndReason = 'stop' | 'length' | 'client_gone' | 'upstream_error' | 'timeout' | 'interrupted';
+
+/** One chat request (direct, no task); its id is the ledger's `task_id` of its hold and settlement. */
+export interface ChatRequestsTable {
+  id: string;
+  user_id: string;
+  api_key_id: string | null;
+  model: string;
+  livemode: number;
+  /** The client's wire shape: `openai` (/v1/chat/completions) or `anthropic` (/v1/messages). */
+  shape: string;
+  stream: number;
+  status: 'running' | 'finished';
+  node: string | null;
+  attempts: number;
+  /** JSON ChatPrice: micro-credits per million input, cached-input, cache-write and output tokens. */
+  price: string;
+  /** The output cap held for (and sent upstream). */
+  max_output_tokens: number;
+  /** Our tokenizer's count of the prompt. */
+  prompt_tokens_counted: number;
+  hold_micro: number;
+  /** What the usage costs at the price (may exceed the hold only if the upstream overran its cap). */
+  cost_micro: number;
+  /** What was captured: min(cost, hold). */
+  charged_micro: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  /** `upstream` (its usage report), `counted` (our tokenizer), or null while running. */
+  usage_source: string | null;
+  end_reason: ChatEndReason | null;
+  /** The answer's finish reason (stop, length, tool_calls, ...). */
+  finish_reason: string | null;
+  error_code: string | null;
+  request_id: string | null;
+  created_at: string;
+  first_token_at: string | null;
+  finished_at: string | null;
+  ttft_ms: number | null;
+  latency_ms: number | null;
+  /** JSON of the prompt and text of the answer, only when the operator stores them. */
+  prompt: string | null;
+  completion: string | null;
+}
+
 export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;
@@ -255,4 +304,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   task_webhooks: TaskWebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  chat_requests: ChatRequestsTable;
 }

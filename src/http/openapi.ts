@@ -110,6 +110,8 @@ function operation(route: RouteRecord) {
     ? { '202': json(task, 'The task, queued'), '200': json(task, 'The finished task (with Prefer: wait)'), ...COMMON_ERRORS, ...TASK_CREATE_ERRORS }
     : isTask && route.method === 'get' && route.url.endsWith('/tasks')
       ? { '200': json(Type.Object({ object: Type.Literal('list'), data: Type.Array(task), has_more: Type.Boolean() }), 'A page of tasks'), ...COMMON_ERRORS }
+      : isTask && route.url.endsWith('/events')
+        ? { '200': { description: 'Server-Sent Events: `queued`, `running`, `progress` ({task_id, seq, type, status, progress, created_at}), then `succeeded`, `failed` or `canceled` with the task; `id` is the event sequence', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '404': err('No such task for this key'), ...COMMON_ERRORS }
       : isTask
         ? { '200': json(task, 'The task'), '404': err('No such task for this key'), '409': err('It can no longer be canceled'), ...COMMON_ERRORS }
         : { '200': { description: 'OK' }, '404': err('Not found') };

@@ -4,9 +4,11 @@ import { randomToken } from '../lib/ids.js';
 import type { Platform } from '../platform.js';
 import { requireApiKey } from './api-key-auth.js';
 import type { HttpDeps } from './deps.js';
-import { apiNotFound, installErrorHandling } from './errors.js';
+import { apiNotFound, clientErrorHandler, frameworkErrors, installErrorHandling } from './errors.js';
 import { collectRoutes } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
+import { serverTimeouts } from './timeouts.js';
+import { chatRoutes } from './routes/chat.js';
 import { dashboardRoutes } from './routes/dashboard/index.js';
 import { fileRoutes } from './routes/files.js';
 import { generationRoutes } from './routes/generations.js';
@@ -14,7 +16,9 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { nodeRoutes } from './routes/nodes.js';
+import { taskEventRoutes } from './routes/task-events.js';
 import { taskRoutes } from './routes/tasks.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { isWebPageRequest, sendIndexHtml, webRoutes } from './routes/web.js';
 
@@ -28,6 +32,10 @@ function createApp(platform: Platform, opts: { logRequests: boolean }): FastifyI
     loggerInstance: platform.log as FastifyBaseLogger,
     disableRequestLogging: !opts.logRequests,
     bodyLimit: platform.settings.bodyLimitBytes,
+    ...serverTimeouts(platform.settings.requestTimeoutMs),
+    // Refusals by the router and by Node's HTTP parser, in our error shape too.
+    frameworkErrors,
+    clientErrorHandler,
     trustProxy: platform.settings.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
@@ -58,7 +66,10 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
     requireApiKey(api, platform, deps.limiter);
     generationRoutes(api, deps);
     taskRoutes(api, deps);
+    taskEventRoutes(api, deps);
+    webhookRoutes(api, deps);
     nodeRoutes(api, deps);
+    chatRoutes(api, deps);
     await uploadRoutes(api, deps);
   });
   dashboardRoutes(app, deps);

@@ -1,10 +1,10 @@
 // Audio bytes in, audio bytes out: WAV headers for PCM we make ourselves, encoding to the formats
 // the API offers, and tempo changes. Encoding and resampling run in FFmpeg (a separate process).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AudioFormat } from '../providers/types.js';
 import { runFfmpeg } from './ffmpeg.js';
+import { withTempDir } from './temp-file.js';
 
 export interface EncodedAudio {
   data: Buffer;
@@ -20,7 +20,7 @@ export interface RawPcm {
 }
 
 export interface EncodeAudioOptions {
-  /** Set when the input is raw PCM; without it the input must be a WAV file. */
+  /** Set when the input is raw PCM (no header); without it FFmpeg reads the input's own header. */
   pcm?: RawPcm;
   /** Output sample rate; default: the input's (opus is always 48000, the rate libopus works at). */
   sampleRate?: number;
@@ -60,36 +60,46 @@ export function audioContentType(format: AudioFormat): string {
 }
 
 /**
- * Encodes a WAV file (or raw PCM described by `opts.pcm`) as `format`. The output goes to a
- * temporary file, not a pipe, so FFmpeg can seek back and finish its headers (WAV sizes, the MP3
- * Xing frame) and players see the exact duration.
+ * Encodes audio as `format`: a WAV file, raw PCM described by `opts.pcm`, or any file FFmpeg reads
+ * (an upstream's MP3, M4A, Ogg...). Input and output go through a temporary directory, not pipes,
+ * so FFmpeg can seek in the input (an M4A's index may be at its end) and back in the output to
+ * finish its headers (WAV sizes, the MP3 Xing frame): players then see the exact duration.
  */
 export async function encodeAudio(input: Buffer, format: AudioFormat, opts: EncodeAudioOptions = {}): Promise<EncodedAudio> {
   const spec = FORMATS[format];
   if (!spec) throw new RangeError(`unknown audio format: ${String(format)}`);
-  const source = opts.pcm ?? wavInfo(input);
-  const sampleRate = format === 'opus' ? 48000 : (opts.sampleRate ?? source.sampleRate);
-  const inputArgs = opts.pcm ? ['-f', opts.pcm.sampleFormat, '-ar', String(opts.pcm.sampleRate), '-ac', String(opts.pcm.channels)] : ['-f', 'wav'];
-  const dir = await mkdtemp(join(tmpdir(), 'aio-audio-'));
-  try {
+  const rate = format === 'opus' ? 48000 : opts.sampleRate;
+  const inputArgs = opts.pcm ? ['-f', opts.pcm.sampleFormat, '-ar', String(opts.pcm.sampleRate), '-ac', String(opts.pcm.channels)] : [];
+  return withTempDir(async (dir) => {
+    const source = join(dir, 'input');
     const out = join(dir, `out.${spec.ext}`);
-    await runFfmpeg(
+    await writeFile(source, input);
+    const { stderr } = await runFfmpeg(
       [
         ...inputArgs,
-        '-i', 'pipe:0',
+        '-i', source,
         '-vn', '-map_metadata', '-1',
-        '-ar', String(sampleRate),
+        ...(rate ? ['-ar', String(rate)] : []),
         ...(opts.channels ? ['-ac', String(opts.channels)] : []),
         ...spec.args(opts.bitrateKbps),
         '-fflags', '+bitexact', '-flags:a', '+bitexact',
         '-y', out,
       ],
-      { input, signal: opts.signal },
+      { signal: opts.signal },
     );
+    // Without -ar FFmpeg keeps the input's rate, or picks the nearest the encoder supports.
+    const sampleRate = outputSampleRate(stderr) ?? rate ?? opts.pcm?.sampleRate;
+    if (!sampleRate) throw new Error('ffmpeg did not say the sample rate it encoded at');
     return { data: await readFile(out), contentType: spec.contentType, sampleRate };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
+}
+
+/** The sample rate of the first audio stream in the `Output #0` block of ffmpeg's stderr. */
+function outputSampleRate(stderr: string): number | undefined {
+  const at = stderr.indexOf('Output #0');
+  if (at < 0) return undefined;
+  const m = /Stream #0:\d+[^\n]*?: Audio: [^\n]*?, (\d+) Hz/.exec(stderr.slice(at));
+  return m ? Number(m[1]) : undefined;
 }
 
 /** The tempo factors atempo is best at (each within 0.5..2) whose product is `speed`. */

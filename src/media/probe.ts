@@ -2,6 +2,7 @@
 // ffprobe in the npm FFmpeg build, so this reads what `ffmpeg -i` prints about its input. The
 // bytes go to a temporary file, not a pipe: an MP4 whose index (moov) is at the end, or a WAV,
 // MP3 or Ogg file's duration, can only be read from something FFmpeg can seek in.
+import { open } from 'node:fs/promises';
 import { FfmpegError, runFfmpeg } from './ffmpeg.js';
 import { withTempFile } from './temp-file.js';
 
@@ -153,7 +154,6 @@ function containerName(demuxer: string, head: Buffer): string {
 }
 
 async function readHead(file: string): Promise<Buffer> {
-  const { open } = await import('node:fs/promises');
   const fh = await open(file, 'r');
   try {
     const buf = Buffer.alloc(64);

@@ -104,7 +104,7 @@ function bodyReadError(provider: string, err: unknown, ctx?: ProviderContext): U
   return new UpstreamError('upstream_unavailable', `${provider} dropped the connection mid-answer (${describeNetworkError(e)})`, { retryable: true, cause: e });
 }
 
-async function readDetail(res: Response): Promise<string | undefined> {
+export async function readDetail(res: Response): Promise<string | undefined> {
   let text: string;
   try {
     text = (await res.text()).trim();

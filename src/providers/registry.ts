@@ -1,9 +1,11 @@
 // Every provider adapter the platform knows, by the id nodes name in the catalog.
+import { anthropicProvider } from './anthropic/index.js';
 import { falProvider } from './fal/index.js';
 import { geminiProvider } from './gemini/index.js';
 import { ideogramProvider } from './ideogram/index.js';
 import { localProvider } from './local/index.js';
 import { openaiProvider } from './openai/index.js';
+import { deepseekProvider, mistralProvider, moonshotProvider, openaiCompatibleProvider, qwenProvider } from './openai-compatible.js';
 import type { OperationName, Provider } from './types.js';
 
 const PROVIDERS: Record<string, Provider> = {
@@ -12,6 +14,12 @@ const PROVIDERS: Record<string, Provider> = {
   [openaiProvider.id]: openaiProvider,
   [falProvider.id]: falProvider,
   [geminiProvider.id]: geminiProvider,
+  [anthropicProvider.id]: anthropicProvider,
+  [deepseekProvider.id]: deepseekProvider,
+  [qwenProvider.id]: qwenProvider,
+  [moonshotProvider.id]: moonshotProvider,
+  [mistralProvider.id]: mistralProvider,
+  [openaiCompatibleProvider.id]: openaiCompatibleProvider,
 };
 
 export const providerIds = Object.keys(PROVIDERS);

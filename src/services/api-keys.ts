@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import type { ApiKeysTable } from '../db/schema.js';
-import { AppError } from '../lib/app-error.js';
+import { AppError, invalidParam } from '../lib/app-error.js';
 import { toCredits } from '../lib/credits.js';
 import { newId, randomToken } from '../lib/ids.js';
 import { nowIso } from '../lib/time.js';
@@ -16,6 +16,30 @@ const LOOKUP_LEN = 8;
 const KEY_PATTERN = /^aio_(test_)?([0-9A-Za-z]{40})$/;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** The latest expiry a key may have; later years are written `+010000-...` and compare wrongly as text. */
+const LATEST_EXPIRY_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?$/;
+
+function realDate(year: number, month: number, day: number): boolean {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return month >= 1 && month <= 12 && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+/** An `expires_at` from a client: an ISO-8601 time in the future, up to 9999-12-31; stored as UTC ISO. */
+export function parseKeyExpiry(raw: string, now = Date.now()): string {
+  const text = raw.trim();
+  const m = ISO_TIME.exec(text);
+  const at = m ? Date.parse(text) : NaN;
+  if (!m || Number.isNaN(at) || !realDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[4] ?? 0) > 23 || Number(m[5] ?? 0) > 59 || Number(m[6] ?? 0) > 59)
+    throw invalidParam('expires_at', "'expires_at' must be an ISO-8601 time, e.g. 2030-01-31T00:00:00Z.");
+  if (at > LATEST_EXPIRY_MS) throw invalidParam('expires_at', "'expires_at' may be at most 9999-12-31T23:59:59Z.");
+  if (at <= now) throw invalidParam('expires_at', "'expires_at' must be in the future.");
+  return new Date(at).toISOString();
+}
+
+/** Compared as instants, not text; an expiry that does not parse counts as expired. */
+export const isExpired = (expiresAt: string | null, now = Date.now()) => expiresAt !== null && !(Date.parse(expiresAt) > now);
 
 export interface CreateKeyInput {
   name?: string;
@@ -80,7 +104,7 @@ export class ApiKeyService {
     const key = candidates.find((c) => timingSafeEqual(Buffer.from(c.hash, 'hex'), wanted));
     if (!key) throw new AppError(401, 'invalid_api_key', 'That API key is not valid.');
     if (key.revoked_at) throw new AppError(401, 'api_key_revoked', 'That API key has been revoked.');
-    if (key.expires_at && key.expires_at <= nowIso()) throw new AppError(401, 'api_key_expired', 'That API key has expired.');
+    if (isExpired(key.expires_at)) throw new AppError(401, 'api_key_expired', 'That API key has expired.');
     const user = await this.db.selectFrom('users').selectAll().where('id', '=', key.user_id).executeTakeFirstOrThrow();
     if (user.disabled) throw new AppError(403, 'account_disabled', 'This account is disabled. Contact the operator.');
     return { key, user };

@@ -50,6 +50,8 @@ export interface SettleArgs {
   held: number;
   /** What the task costs in the end, 0..held micro-credits; the rest goes back. */
   captured: number;
+  /** Written on the capture and release rows (e.g. a chat request's tokens and how it ended). */
+  note?: string | null;
 }
 
 /** A ledger row as its owner sees it: amounts in decimal credits. */
@@ -155,7 +157,7 @@ export class LedgerService {
    * credits or the key's `spent` do not cover it, or when the task was already settled (the
    * unique index on (task_id, kind)).
    */
-  async settle(trx: Trx, { userId, taskId, keyId, held, captured }: SettleArgs): Promise<void> {
+  async settle(trx: Trx, { userId, taskId, keyId, held, captured, note }: SettleArgs): Promise<void> {
     requireMicro('held', held);
     requireMicro('captured', captured);
     if (captured > held) throw new Error(`ledger: cannot capture ${captured} of the ${held} held for ${taskId}`);
@@ -169,9 +171,9 @@ export class LedgerService {
         .executeTakeFirst();
       if (Number(lowered.numUpdatedRows) !== 1) throw new Error(`ledger: API key ${keyId} has not spent the ${back} given back for ${taskId}`);
     }
-    if (captured > 0 && !(await applyMovement(trx, { userId, kind: 'capture', amount: 0, reservedDelta: -captured, taskId, keyId })))
+    if (captured > 0 && !(await applyMovement(trx, { userId, kind: 'capture', amount: 0, reservedDelta: -captured, taskId, keyId, note })))
       throw new Error(`ledger: capture of ${captured} for ${taskId} exceeds the reserved credits`);
-    if (back > 0 && !(await applyMovement(trx, { userId, kind: 'release', amount: back, reservedDelta: -back, taskId, keyId })))
+    if (back > 0 && !(await applyMovement(trx, { userId, kind: 'release', amount: back, reservedDelta: -back, taskId, keyId, note })))
       throw new Error(`ledger: release of ${back} for ${taskId} exceeds the reserved credits`);
   }
 

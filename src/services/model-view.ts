@@ -1,6 +1,7 @@
 // The public face of a catalog model: what GET /api/v1/models shows and the model pages, the
 // playground and the docs use. Everything type-specific comes from the model's modality.
 import type { ModelConfig } from '../config/catalog-schema.js';
+import { chatView } from '../modalities/chat/view.js';
 import { modalityOf } from '../modalities/registry.js';
 
 export const TASK_ENDPOINT = '/api/v1/tasks/{task_id}';
@@ -9,7 +10,8 @@ export const USD_PER_CREDIT = 0.01;
 const usd = (credits: number) => Number((credits * USD_PER_CREDIT).toFixed(6));
 
 export function modelView(model: ModelConfig, availability: { available: boolean }) {
-  const modality = modalityOf(model.type)!;
+  // Chat is direct (no task): its slice offers the same view facets.
+  const modality = model.type === 'chat' ? chatView : modalityOf(model.type)!;
   return {
     id: model.id,
     object: 'model' as const,
@@ -32,7 +34,7 @@ export function modelView(model: ModelConfig, availability: { available: boolean
       credits: model.price.credits,
       usd: usd(model.price.credits),
       rates: model.price.rates ?? {},
-      billing: 'per_successful_request',
+      billing: model.type === 'chat' ? 'per_token' : 'per_successful_request',
     },
     parameters: modality.parameters(model),
     example: modality.example(model),

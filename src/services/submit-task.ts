@@ -19,6 +19,11 @@ export interface SubmitDeps {
   idempotency: IdempotencyService;
   /** Resolves when the task ends or the time is up. */
   waitForTask(task: TaskRow, seconds: number): Promise<TaskRow>;
+  /** A task's own `webhook_url`: checked before the task is made, remembered before it is dispatched. */
+  webhooks: {
+    checkTaskUrl(userId: string, livemode: boolean, url: string): Promise<string>;
+    attachToTask(taskId: string, url: string): Promise<void>;
+  };
 }
 
 export interface SubmitRequest {
@@ -67,7 +72,9 @@ export async function submitTask(deps: SubmitDeps, req: SubmitRequest): Promise<
 
 async function createTask(deps: SubmitDeps, req: SubmitRequest): Promise<TaskRow> {
   const { catalog, tasks } = deps;
-  const { key, body, type } = req;
+  const { key, type } = req;
+  // Not the model's input: where to say that the task ended.
+  const { webhook_url: webhookUrl, ...body } = req.body;
   const modality = modalityOf(type)!;
   const modelId = String(body.model ?? '').trim();
   const model = catalog.model(modelId);
@@ -85,5 +92,8 @@ async function createTask(deps: SubmitDeps, req: SubmitRequest): Promise<TaskRow
   if (key.livemode === 1 && catalog.usableNodesFor(model.id).length === 0)
     // The customer learns the model is unavailable; the operator's log and admin page say what to configure.
     throw new AppError(503, 'model_unavailable', `'${model.id}' is not available right now. Test keys (aio_test_...) still work.`, { param: 'model' });
-  return tasks.create({ user: req.user, key, type, model: model.id, input: input as Record<string, unknown>, price: priceSnapshot(model, modality.quote(input, model)), requestId: req.requestId });
+  const webhook = webhookUrl === undefined ? undefined : await deps.webhooks.checkTaskUrl(req.user.id, key.livemode === 1, String(webhookUrl));
+  const task = await tasks.create({ user: req.user, key, type, model: model.id, input: input as Record<string, unknown>, price: priceSnapshot(model, modality.quote(input, model)), requestId: req.requestId });
+  if (webhook) await deps.webhooks.attachToTask(task.id, webhook);
+  return task;
 }

@@ -48,10 +48,10 @@ export class TaskService {
     private readonly events?: TaskEvents,
   ) {}
 
-  /** Runs a state change and, when it happened, says so to waiters in this process. */
-  private async announce(id: string, change: Promise<boolean>): Promise<boolean> {
+  /** Runs a state change and, when it happened, announces it (its event was stored in the change's transaction). */
+  private async announce(id: string, status: TaskStatus, change: Promise<boolean>): Promise<boolean> {
     const done = await change;
-    if (done) this.events?.changed(id);
+    if (done) this.events?.changed(id, status);
     return done;
   }
 
@@ -89,6 +89,7 @@ export class TaskService {
       .transaction()
       .execute(async (trx) => {
         await trx.insertInto('tasks').values(task).execute();
+        await this.events?.record(trx, task.id, 'queued');
         if (hold === 0) return;
         const held = await this.ledger.hold(trx, { userId: user.id, amount: hold, taskId: task.id, keyId: key.id });
         if (held !== 'ok') throw new Refused(held);
@@ -136,13 +137,15 @@ export class TaskService {
    */
   async claim(id: string, node: string, leaseMs: number): Promise<TaskRow | undefined> {
     const now = nowIso();
-    return this.db
+    const claimed = await this.db
       .updateTable('tasks')
       .set((eb) => ({ status: 'running', node, attempts: eb('attempts', '+', 1), started_at: eb.fn.coalesce('started_at', eb.val(now)), lease_until: isoIn(leaseMs) }))
       .where('id', '=', id)
       .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
       .returningAll()
       .executeTakeFirst();
+    if (claimed) await this.events?.note(id, 'running', { attempt: claimed.attempts, node });
+    return claimed;
   }
 
   async extendLease(id: string, leaseMs: number): Promise<void> {
@@ -150,7 +153,8 @@ export class TaskService {
   }
 
   async setProgress(id: string, percent: number): Promise<void> {
-    await this.db.updateTable('tasks').set({ progress: Math.max(0, Math.min(100, Math.round(percent))) }).where('id', '=', id).where('status', '=', 'running').execute();
+    const res = await this.db.updateTable('tasks').set({ progress: Math.max(0, Math.min(100, Math.round(percent))) }).where('id', '=', id).where('status', '=', 'running').executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1) await this.events?.note(id, 'progress');
   }
 
   /**
@@ -159,7 +163,7 @@ export class TaskService {
    * was not running.
    */
   async succeed(id: string, output: unknown, quantity?: number): Promise<boolean> {
-    return this.announce(id, this.db.transaction().execute(async (trx) => {
+    return this.announce(id, 'succeeded', this.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('tasks').select(['price', 'hold_micro']).where('id', '=', id).executeTakeFirst();
       if (!current) return false;
       const price = JSON.parse(current.price ?? 'null') as PriceSnapshot | null;
@@ -173,13 +177,14 @@ export class TaskService {
         .executeTakeFirst();
       if (!row) return false;
       if (row.hold_micro > 0) await this.ledger.settle(trx, { userId: row.user_id, taskId: id, keyId: row.api_key_id, held: row.hold_micro, captured });
+      await this.events?.record(trx, id, 'succeeded');
       return true;
     }));
   }
 
   /** queued|running -> failed (or canceled), releasing the whole hold exactly once. */
   async fail(id: string, error: TaskError, status: 'failed' | 'canceled' = 'failed', from: TaskStatus[] = ['queued', 'running']): Promise<boolean> {
-    return this.announce(id, this.db.transaction().execute(async (trx) => {
+    return this.announce(id, status, this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('tasks')
         .set({ status, error: JSON.stringify(error), finished_at: nowIso(), lease_until: null })
@@ -189,6 +194,7 @@ export class TaskService {
         .executeTakeFirst();
       if (!row) return false;
       if (row.hold_micro > 0) await this.ledger.settle(trx, { userId: row.user_id, taskId: id, keyId: row.api_key_id, held: row.hold_micro, captured: 0 });
+      await this.events?.record(trx, id, status);
       return true;
     }));
   }
@@ -221,7 +227,9 @@ export class TaskService {
   /** running -> queued, to try again later (the attempt is already counted). */
   async requeue(id: string): Promise<boolean> {
     const res = await this.db.updateTable('tasks').set({ status: 'queued', lease_until: null }).where('id', '=', id).where('status', '=', 'running').executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    const done = Number(res.numUpdatedRows) === 1;
+    if (done) await this.events?.note(id, 'queued');
+    return done;
   }
 
   /** Tasks to pick up again at start: queued ones, and running ones whose worker is gone. */

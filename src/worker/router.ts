@@ -46,9 +46,14 @@ export class NodeRouter {
     return state === 'closed' || (state === 'half_open' && !this.h(node.id).probing);
   }
 
-  /** The node for the next attempt at `modelId`, preferring any node other than `avoid`. */
-  pick(modelId: string, avoid?: string): ResolvedNode | undefined {
-    const candidates = this.catalog.usableNodesFor(modelId).filter((n) => this.accepts(n));
+  /**
+   * The node for the next attempt at `modelId`, preferring any node other than `avoid`. Direct
+   * requests (chat) pass `only`: never a node in `exclude`, never one at its concurrency.
+   */
+  pick(modelId: string, avoid?: string, only?: { exclude: ReadonlySet<string>; withinConcurrency: true }): ResolvedNode | undefined {
+    const candidates = this.catalog
+      .usableNodesFor(modelId)
+      .filter((n) => this.accepts(n) && (!only || (!only.exclude.has(n.id) && this.h(n.id).inFlight < n.concurrency)));
     const preferred = candidates.filter((n) => n.id !== avoid);
     const pool = preferred.length ? preferred : candidates;
     if (!pool.length) return undefined;

@@ -28,6 +28,8 @@ export async function startTestServer(opts: { databaseUrl?: string; env?: Record
     DATABASE_URL: opts.databaseUrl ?? path.join(dataDir, 'aio.sqlite'),
     AIO_RETRY_BASE_MS: '20',
     AIO_RATE_LIMIT_PER_MINUTE: '0',
+    // Tests sign up many accounts from 127.0.0.1; test/security/login-throttle.test.ts turns it on.
+    AIO_SIGNUP_LIMIT_PER_HOUR: '0',
     ...opts.env,
   });
   const platform = await createPlatform(settings, { workers: true, logger: quietLogger() });

@@ -45,6 +45,7 @@ for (const format of AUDIO_FORMATS) {
     assert.equal(out.sampleRate, format === 'opus' ? 48000 : 24000);
     const probe = await probeAudio(out.data);
     assert.deepEqual([probe.container, probe.codec, probe.sampleRate, probe.channels], [want.container, want.codec, out.sampleRate, 1]);
+    assert.ok(Math.abs(probe.durationS - 1) < 0.1, `the probe reads about 1 s, got ${probe.durationS}`);
     const pcm = await decodeMono(out.data, RATE);
     assert.ok(Math.abs(pcm.length / RATE - 1) < 0.08, `decodes to about 1 s, got ${pcm.length / RATE}`);
     assert.ok(rms(pcm) > 0.3, 'not silent');
@@ -58,6 +59,21 @@ test('encodeAudio takes raw PCM when told its layout, and can change the channel
   const out = await encodeAudio(raw, 'flac', { pcm: { sampleRate: 16000, channels: 1, sampleFormat: 'f32le' }, channels: 2 });
   const probe = await probeAudio(out.data);
   assert.deepEqual([probe.codec, probe.sampleRate, probe.channels], ['flac', 16000, 2]);
+});
+
+test('encodeAudio converts any audio FFmpeg reads, reporting the rate it really encoded at', async () => {
+  const mp3 = await encodeAudio(toneWav(1), 'mp3');
+  assert.equal(mp3.sampleRate, RATE, 'keeps the input rate when none is asked');
+  const wav = await encodeAudio(mp3.data, 'wav');
+  assert.equal(wav.sampleRate, RATE);
+  const probe = await probeAudio(wav.data);
+  assert.deepEqual([probe.codec, probe.sampleRate], ['pcm_s16le', RATE]);
+  assert.equal(strongestNotes(await decodeMono(wav.data, RATE), RATE, 0.5)[0], 69);
+  // MP3 has no 96 kHz: FFmpeg picks a rate the encoder has, and that is the one reported.
+  const hiRes = await encodeAudio(pcmToWav(sineTone(440, 0.5, 96000), { sampleRate: 96000, channels: 1 }), 'mp3');
+  assert.equal(hiRes.sampleRate, (await probeAudio(hiRes.data)).sampleRate);
+  assert.ok(hiRes.sampleRate <= 48000);
+  await assert.rejects(encodeAudio(Buffer.from('not audio at all'), 'mp3'), /ffmpeg/);
 });
 
 test('atempoChain splits a speed into factors atempo handles well', () => {

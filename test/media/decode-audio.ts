@@ -1,27 +1,21 @@
 // Test helpers: what FFmpeg says an audio file is, its decoded samples, and simple measures of them.
 import { runFfmpeg } from '../../src/media/ffmpeg.js';
+import { probeMedia } from '../../src/media/probe.js';
 
 export interface AudioProbe {
-  /** FFmpeg's demuxer name: mp3, wav, ogg, aac (ADTS), flac. */
+  /** Container: mp3, wav, ogg, aac (ADTS), flac. */
   container: string;
   codec: string;
   sampleRate: number;
   channels: number;
+  durationS: number;
 }
 
-/** Reads the container, codec, rate and channels from `ffmpeg -i` (decoding the whole file). */
+/** What the platform's own probe (src/media/probe.ts) says the file is. */
 export async function probeAudio(data: Buffer): Promise<AudioProbe> {
-  const { stderr } = await runFfmpeg(['-i', 'pipe:0', '-f', 'null', '-'], { input: data });
-  const input = /Input #0, ([\w,]+), from/.exec(stderr);
-  const stream = /Stream #0:0[^:]*: Audio: (\w+)[^,]*, (\d+) Hz, (mono|stereo|\d+ channels)/.exec(stderr);
-  if (!input || !stream) throw new Error(`ffmpeg did not describe an audio stream:\n${stderr}`);
-  const layout = stream[3]!;
-  return {
-    container: input[1]!.split(',')[0]!,
-    codec: stream[1]!,
-    sampleRate: Number(stream[2]),
-    channels: layout === 'mono' ? 1 : layout === 'stereo' ? 2 : parseInt(layout, 10),
-  };
+  const info = await probeMedia(data);
+  if (!info.audio) throw new Error(`no audio stream in this ${info.container}`);
+  return { container: info.container, codec: info.audio.codec, sampleRate: info.audio.sampleRate, channels: info.audio.channels, durationS: info.durationS };
 }
 
 /** The file decoded to mono float samples at `sampleRate`. */

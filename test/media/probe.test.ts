@@ -93,12 +93,16 @@ test('bytes that are not media throw NotMediaError', async () => {
   }
 });
 
-test('temporary files are removed, also after a failure', async () => {
+test('temporary files go to os.tmpdir() and are removed, also after a failure', async () => {
+  const wav = await tone(0.5, 'wav', ['-c:a', 'pcm_s16le']);
   const saved = process.env.TMPDIR;
   const dir = mkdtempSync(join(tmpdir(), 'probe-test-'));
-  process.env.TMPDIR = dir;
   try {
-    await probeMedia(await tone(0.5, 'wav', ['-c:a', 'pcm_s16le']));
+    // With TMPDIR pointing nowhere it cannot even start: the work really happens there.
+    process.env.TMPDIR = join(dir, 'missing');
+    await assert.rejects(probeMedia(wav), /ENOENT/);
+    process.env.TMPDIR = dir;
+    assert.equal((await probeMedia(wav)).container, 'wav');
     await assert.rejects(probeMedia(garbage(1000)), NotMediaError);
     assert.deepEqual(readdirSync(dir), []);
   } finally {

@@ -82,6 +82,19 @@ test('1080p, another frame rate and a duration that is not whole frames', async 
   assert.equal((await decode(odd)).frames, 81);
 });
 
+test('every frame is encoded for many seeds, sizes and frame rates', async () => {
+  // A camera expression that turns NaN makes FFmpeg drop frames yet exit 0: renderMotion must
+  // never let that through (it counts the frames), and the clips must come out whole.
+  const prompts = ['x', '', PROMPT, '一张海报 "夏日设计周" 暖色'];
+  for (let seed = 0; seed < 12; seed++) {
+    const fps = [24, 25, 30][seed % 3]!;
+    const durationS = 0.5 + (seed % 4) * 0.37;
+    const [width, height] = ([[64, 36], [36, 64], [48, 48]] as const)[seed % 3]!;
+    const mp4 = await renderMotion({ prompt: prompts[seed % prompts.length]!, seed, width, height, durationS, fps });
+    assert.equal((await decode(mp4)).frames, Math.round(durationS * fps), `seed ${seed}`);
+  }
+});
+
 test('deterministic: the same prompt and seed give the same bytes; another seed another clip', async () => {
   const req = { prompt: PROMPT, seed: 7, width: 720, height: 720, durationS: 5 };
   const a = await render(req);

@@ -6,7 +6,7 @@ import { getProvider, providerIds, providerNeedsCredentials, providerOperations 
 it('lists every provider with the operations it offers', () => {
   for (const id of ['local', 'ideogram', 'openai', 'fal', 'gemini']) assert.ok(providerIds.includes(id), id);
   assert.deepEqual(providerOperations('ideogram'), ['image']);
-  assert.deepEqual(providerOperations('openai').sort(), ['image', 'speech']);
+  assert.deepEqual(providerOperations('openai').sort(), ['chat', 'image', 'speech']);
   assert.deepEqual(providerOperations('fal').sort(), ['image', 'music', 'tool', 'video']);
   assert.deepEqual(providerOperations('gemini'), ['video']);
   assert.ok(providerOperations('local').includes('image'));

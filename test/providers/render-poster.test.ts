@@ -9,6 +9,8 @@ import {
   parsePosterText,
   posterFontFiles,
   buildPosterSvg,
+  buildPosterLayers,
+  posterSvgDocument,
 } from '../../src/providers/local/poster/index.js';
 
 const EN = 'A clean editorial poster reading "SUMMER DESIGN WEEK", bold typography, warm daylight, modern layout';
@@ -141,4 +143,26 @@ test('rejects invalid sizes', async () => {
   await assert.rejects(renderPoster({ prompt: 'x', seed: 1, width: 0, height: 100 }), RangeError);
   await assert.rejects(renderPoster({ prompt: 'x', seed: 1, width: 100.5, height: 100 }), RangeError);
   await assert.rejects(renderPoster({ prompt: 'x', seed: Number.NaN, width: 100, height: 100 }), RangeError);
+});
+
+test('the layers (background, rule, one element per text line) compose to the very same poster', async () => {
+  const req = { prompt: EN, seed: 5, width: 900, height: 600 };
+  const layers = buildPosterLayers(req);
+  assert.equal(posterSvgDocument(layers, layers.background + (layers.rule?.svg ?? '') + layers.lines.map((l) => l.svg).join('')), buildPosterSvg(req));
+  assert.ok(layers.lines.some((l) => l.kind === 'headline') && layers.lines.some((l) => l.kind === 'subtitle'));
+  const firstSubtitle = layers.lines.findIndex((l) => l.kind === 'subtitle');
+  assert.ok(layers.lines.slice(firstSubtitle).every((l) => l.kind === 'subtitle'), 'headline lines come first');
+  for (const l of layers.lines) {
+    assert.ok(l.box.x >= 0 && l.box.y >= 0 && l.box.x + l.box.w <= req.width && l.box.y + l.box.h <= req.height, 'each line box is inside the poster');
+  }
+  // A line cropped to its box draws pixels (it is not empty) and only there.
+  const line = layers.lines[0]!;
+  const box = { x: Math.floor(line.box.x), y: Math.floor(line.box.y), w: Math.ceil(line.box.w), h: Math.ceil(line.box.h) };
+  const { channels } = await sharp(Buffer.from(posterSvgDocument(layers, line.svg, box))).stats();
+  assert.ok(channels[3]!.max === 255, 'the headline line is drawn inside its box');
+  // Clearance around the text tones down more shapes, and touches nothing but the background.
+  const clear = buildPosterLayers(req, undefined, { textClearance: 400 });
+  assert.deepEqual(clear.lines, layers.lines);
+  assert.deepEqual(clear.rule, layers.rule);
+  assert.notEqual(clear.background, layers.background);
 });

@@ -13,6 +13,7 @@ test('a 10 s piece encoded as mp3 lasts 10 s, is stereo 44.1 kHz, and is music, 
   assert.equal(out.durationS, 10);
   const probe = await probeAudio(out.data);
   assert.deepEqual([probe.container, probe.codec, probe.sampleRate, probe.channels], ['mp3', 'mp3', 44100, 2]);
+  assert.ok(Math.abs(probe.durationS - 10) < 0.5, `the probe reads 10 s, got ${probe.durationS}`);
   const rate = 22050;
   const pcm = await decodeMono(out.data, rate);
   assert.ok(Math.abs(pcm.length / rate - 10) < 0.5, `lasts 10 s, decoded ${pcm.length / rate} s`);
@@ -106,6 +107,11 @@ test('other formats encode too, and an aborted request stops', async () => {
   const out = await composeMusic({ prompt: 'calm ambient', durationS: 3, seed: 2, format: 'opus' });
   const probe = await probeAudio(out.data);
   assert.deepEqual([probe.container, probe.codec, probe.channels, out.contentType], ['ogg', 'opus', 2, 'audio/ogg']);
+  // Raw AAC (ADTS) has no duration in its headers: the probe must measure it, and get it right.
+  const aac = await composeMusic({ prompt: 'energetic rock', durationS: 12, seed: 2, format: 'aac' });
+  const aacProbe = await probeAudio(aac.data);
+  assert.deepEqual([aacProbe.container, aacProbe.codec, aac.contentType], ['aac', 'aac', 'audio/aac']);
+  assert.ok(Math.abs(aacProbe.durationS - 12) < 0.2, `aac lasts 12 s, probed ${aacProbe.durationS}`);
   const controller = new AbortController();
   controller.abort(new Error('stop'));
   await assert.rejects(composeMusic({ prompt: 'x', durationS: 3, format: 'wav', signal: controller.signal }), /stop/);

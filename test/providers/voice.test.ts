@@ -63,6 +63,7 @@ for (const format of AUDIO_FORMATS) {
     assert.deepEqual([probe.container, probe.codec], want);
     assert.equal(probe.sampleRate, out.sampleRate);
     assert.equal(out.sampleRate, format === 'opus' ? 48000 : 24000);
+    assert.ok(Math.abs(probe.durationS - out.durationS) < 0.15, `probed ${probe.durationS} s, said ${out.durationS} s`);
     assert.ok(rms(await decodeMono(out.data, RATE)) > 0.03, 'not silence');
   });
 }

@@ -48,10 +48,9 @@ describe("Fastify's own refusals in our error shape", () => {
     ourShape({ status: res.status!, body: res.body }, 431, 'request_headers_too_large');
   });
 
-  test('content-type trouble: unknown type 415, bad charset 415, empty JSON 400, broken JSON 400', async () => {
+  test('content-type trouble: unknown type 415, empty JSON 400, broken JSON 400, poisoned JSON 400', async () => {
     const GEN = '/api/v1/images/generations';
     ourShape(await server.api('POST', GEN, { key, raw: '<a/>', headers: { 'content-type': 'application/xml' } }), 415, 'unsupported_media_type');
-    ourShape(await server.api('POST', GEN, { key, raw: '{}', headers: { 'content-type': 'application/json; charset=utf-16' } }), 415, 'unsupported_media_type');
     ourShape(await server.api('POST', GEN, { key, raw: '', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
     ourShape(await server.api('POST', GEN, { key, raw: '{"a":', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
     ourShape(await server.api('POST', GEN, { key, raw: '{"__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');

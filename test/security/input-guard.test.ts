@@ -29,7 +29,7 @@ for (const target of await dbTargets()) {
     });
     after(() => server?.close());
 
-    const countRows = async (table: 'users' | 'tasks' | 'api_keys' | 'ledger') => {
+    const countRows = async (table: 'users' | 'tasks' | 'api_keys' | 'ledger_entries') => {
       const { n } = await server.platform.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(n);
     };
@@ -58,7 +58,7 @@ for (const target of await dbTargets()) {
 
     test('image generations with NUL or a lone surrogate anywhere: 400, no task, no money moved', async () => {
       const tasks = await countRows('tasks');
-      const ledger = await countRows('ledger');
+      const ledger = await countRows('ledger_entries');
       for (const key of [live.key, testKey.key]) {
         expectError(await server.api('POST', GEN, { key, body: { model: 'aio-poster', prompt: `a cat${NUL}` } }), 400, 'invalid_parameter', 'prompt');
         expectError(await server.api('POST', GEN, { key, body: { model: `aio-poster${NUL}`, prompt: 'a cat' } }), 400, 'invalid_parameter', 'model');
@@ -72,7 +72,7 @@ for (const target of await dbTargets()) {
         );
       }
       assert.equal(await countRows('tasks'), tasks);
-      assert.equal(await countRows('ledger'), ledger);
+      assert.equal(await countRows('ledger_entries'), ledger);
     });
 
     test('NUL in a query string or a path parameter is 400 too', async () => {
@@ -101,7 +101,7 @@ for (const target of await dbTargets()) {
         assert.match(res.body.error.message, /64/);
       }
       // Top-level nesting with nothing else (no object to name fields in).
-      expectError(await server.api('POST', GEN, { key: live.key, raw: nested(40_000), headers }), 400, 'invalid_json');
+      expectError(await server.api('POST', GEN, { key: live.key, raw: nested(32_000), headers }), 400, 'invalid_json');
       // At the limit the body reaches the route's own checks (here: an unknown field).
       const ok = await server.api('POST', GEN, { key: live.key, raw: `{"model":"aio-poster","prompt":"x","extra":${nested(63)}}`, headers: { ...headers, 'idempotency-key': `ok-${Date.now()}` } });
       expectError(ok, 400, 'unknown_parameter', 'extra');

@@ -15,12 +15,12 @@ const PER_EMAIL = 5;
 const BURST = 100;
 
 /** Splits a burst's answers into the checked ones and the refused ones (each refusal in our shape). */
-function tally(answers: Array<{ status: number; body: any; headers: Headers }>) {
+function tally(answers: Array<{ status: number; body: any; headers: Headers }>, windowS = 15 * 60) {
   const refused = answers.filter((a) => a.status === 429);
   for (const r of refused) {
     expectError(r, 429, 'too_many_attempts');
     const retry = Number(r.headers.get('retry-after'));
-    assert.ok(Number.isInteger(retry) && retry > 0 && retry <= 15 * 60, `Retry-After ${r.headers.get('retry-after')}`);
+    assert.ok(Number.isInteger(retry) && retry > 0 && retry <= windowS, `Retry-After ${r.headers.get('retry-after')}`);
   }
   return { checked: answers.filter((a) => a.status !== 429), refused };
 }
@@ -78,7 +78,7 @@ for (const target of await dbTargets()) {
       // Refused input is not a sign-up and does not count.
       for (let i = 0; i < 3; i++) expectError(await new Browser(s.url).post('/api/auth/signup', { email: uniqueEmail(), password: 'short' }), 400, 'weak_password');
       const answers = await Promise.all(Array.from({ length: 30 }, () => new Browser(s.url).post('/api/auth/signup', { email: uniqueEmail('burst'), password: PASSWORD })));
-      const { checked, refused } = tally(answers);
+      const { checked, refused } = tally(answers, 60 * 60);
       assert.equal(checked.filter((a) => a.status === 201).length, 10, answers.map((a) => a.status).join(','));
       assert.equal(checked.length, 10);
       assert.equal(refused.length, 20);

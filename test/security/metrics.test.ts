@@ -26,7 +26,8 @@ describe('/metrics access', () => {
     const local = await get(server);
     assert.equal(local.status, 200);
     assert.match(local.text, /aio_http_requests_total|# HELP/);
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }]) {
+    const relayed: Array<Record<string, string>> = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { 'x-real-ip': '203.0.113.9' }];
+    for (const headers of relayed) {
       const res = await get(server, headers);
       expectError(res, 403, 'metrics_token_required');
       assert.match(res.body.error.message, /AIO_METRICS_TOKEN/);

@@ -140,8 +140,8 @@ describe('dashboard journeys', () => {
   });
 
   test('the playground runs a model of every other modality and shows its result by type', async () => {
-    const models: { id: string; type: string; parameters: { name: string; widget?: string }[] }[] = (await server.api('GET', '/api/v1/models')).body.data;
-    // A real local picture for the tools, sent as a data: URL through the file picker.
+    const models: { id: string; type: string; parameters: { name: string; widget?: string; required: boolean }[] }[] = (await server.api('GET', '/api/v1/models')).body.data;
+    // A real local picture for the tools, small enough to go inline as a data: URL through the file picker.
     const picture = path.join(tempDir(), 'input.png');
     await sharp(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="320" height="240"><rect width="320" height="240" fill="#fde68a"/><circle cx="160" cy="120" r="80" fill="#4f46e5"/></svg>')).png().toFile(picture);
     const result: Record<string, string> = { video: 'pg-video', audio: 'pg-audio', tool: 'before-after' };
@@ -152,10 +152,11 @@ describe('dashboard journeys', () => {
       await heading(page, 'Playground');
       assert.equal(await page.getByLabel('Model').inputValue(), model.id);
       // The form is the model's example request (a tool gets the local picture); a test key runs it on the built-in renderer.
-      const imageParam = model.parameters.find((p) => p.widget === 'image');
+      const imageParam = model.parameters.find((p) => p.widget === 'image' && p.required);
       if (imageParam) {
         await page.getByTestId(`file-input-${imageParam.name}`).setInputFiles(picture);
         await page.getByTestId(`file-${imageParam.name}`).getByText('input.png').waitFor();
+        assert.match(await page.getByTestId('pg-curl').innerText(), /"data:image\/png;base64,/, 'a small picture goes inline');
       }
       await page.getByRole('button', { name: type === 'tool' ? 'Run' : 'Generate', exact: true }).click();
       await page.getByTestId(result[type]!).waitFor({ timeout: 60_000 });
@@ -170,9 +171,25 @@ describe('dashboard journeys', () => {
       if (type === 'tool') {
         await page.getByTestId('after-image').waitFor();
         await page.getByRole('button', { name: 'Side by side' }).click();
-        assert.match((await page.getByTestId('before-image').getAttribute('src')) ?? '', /^data:image\/png;base64,/);
+        assert.match((await page.getByTestId('before-image').getAttribute('src')) ?? '', /^blob:/, 'the input picture is shown from this browser');
       }
       await shot(page, `playground-${type}`);
+    }
+    // A picture too large to inline (the JSON body limit is 64 KB) is uploaded first and sent as its aio-file:// URI.
+    const tool = models.find((m) => m.type === 'tool' && m.parameters.some((p) => p.widget === 'image' && p.required));
+    if (tool) {
+      const large = path.join(tempDir(), 'large.png');
+      await sharp({ create: { width: 400, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toFile(large);
+      const param = tool.parameters.find((p) => p.widget === 'image' && p.required)!.name;
+      await page.goto(`/dashboard/playground?model=${encodeURIComponent(tool.id)}`);
+      await page.getByTestId(`file-input-${param}`).setInputFiles(large);
+      await page.getByTestId(`file-${param}`).getByText('uploaded').waitFor();
+      assert.match(await page.getByTestId('pg-curl').innerText(), /"aio-file:\/\/[^"]+"/);
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.getByTestId('after-image').waitFor({ timeout: 60_000 });
+      await page.getByTestId('pg-status').getByText('Succeeded').waitFor();
+      assert.match((await page.getByTestId('before-image').getAttribute('src')) ?? '', /^blob:/, 'the uploaded picture is shown from this browser');
+      await shot(page, 'playground-tool-uploaded');
     }
     assert.deepEqual(errors, []);
   });

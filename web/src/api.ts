@@ -29,6 +29,8 @@ export function readCookie(name: string): string | null {
 
 interface RequestOptions {
   body?: unknown;
+  /** A multipart body (an upload); the browser sets its content type. */
+  form?: FormData;
   /** A public-API key: sent as `Authorization: Bearer`, and no cookies are relied on. */
   bearer?: string;
   query?: Record<string, string | number | undefined | null>;
@@ -57,7 +59,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     res = await fetch(withQuery(path, opts.query), {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       credentials: 'same-origin',
       signal: opts.signal,
     });
@@ -101,10 +103,29 @@ export const publicApi = {
   /** Creates a task on a model's `endpoint`; `waitS` asks the server to hold the answer until it finishes (`Prefer: wait=N`). */
   submit: (key: string, endpoint: string, body: Record<string, unknown>, opts: { waitS?: number; signal?: AbortSignal } = {}) =>
     request<Task>('POST', endpoint, { bearer: key, body, signal: opts.signal, headers: opts.waitS ? { prefer: `wait=${opts.waitS}` } : undefined }),
+  /** Uploads an image to use as a task input; pass its `uri` (`aio-file://...`) as the image parameter. */
+  upload: (key: string, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return request<UploadedFile>('POST', '/api/v1/files', { bearer: key, form });
+  },
   /** `taskEndpoint` is the model's `task_endpoint` template, `/api/v1/tasks/{task_id}`. */
   task: (key: string, id: string, signal?: AbortSignal, taskEndpoint = '/api/v1/tasks/{task_id}') =>
     request<Task>('GET', taskEndpoint.replace('{task_id}', encodeURIComponent(id)), { bearer: key, signal }),
 };
+
+export interface UploadedFile {
+  id: string;
+  object: 'file';
+  filename: string;
+  content_type: string;
+  bytes: number;
+  url: string;
+  /** `aio-file://{id}`: what a task's image parameter takes. */
+  uri: string;
+  livemode: boolean;
+  created_at: string;
+}
 
 export interface Billing {
   stripe_enabled: boolean;

@@ -112,6 +112,8 @@ export interface LedgerEntry {
   reserved_delta: number;
   balance_after: number;
   task_id: string | null;
+  /** The key a hold, capture or release counts toward; null otherwise. */
+  api_key_id: string | null;
   note: string | null;
   created_at: string;
 }

@@ -26,7 +26,10 @@ export function fileRoutes(app: FastifyInstance, { platform }: HttpDeps): void {
     reply
       .header('content-type', CONTENT_TYPES[ext] ?? 'application/octet-stream')
       .header('cache-control', 'public, max-age=31536000, immutable')
-      .header('accept-ranges', 'bytes');
+      .header('accept-ranges', 'bytes')
+      // Never run as a page: no sniffing into HTML, and a sandbox with nothing allowed if opened.
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox");
     const range = byteRange(req.headers.range, data.length);
     if (!range && /^bytes=\d*-\d*$/.test(req.headers.range ?? '') && req.headers.range !== 'bytes=-') return reply.status(416).header('content-range', `bytes */${data.length}`).send(new AppError(416, 'range_not_satisfiable', 'The requested byte range is outside the file.').toJSON());
     if (!range) return reply.send(data);

@@ -3,7 +3,7 @@
 import Type from 'typebox';
 import type { ModelConfig } from '../../config/catalog-schema.js';
 import { invalidParam } from '../../lib/app-error.js';
-import { MAX_PROMPT, modelField, PromptField, SeedField, choice, literals, requiredText, supported, unionOf } from '../shared/fields.js';
+import { MAX_PROMPT, modelField, PromptField, SeedField, choice, literals, requiredText, supported, unionOf, WebhookUrlField } from '../shared/fields.js';
 import type { AudioFormatName, AudioParams } from './params.js';
 
 export interface SpeechTaskInput {
@@ -47,6 +47,7 @@ export function audioRequestSchema(models: ModelConfig[]) {
       instrumental: Type.Optional(Type.Boolean({ description: 'Music models: no vocals.' })),
       seed: Type.Optional(SeedField),
       format: Type.Optional(literals(unionOf(params.map((p) => p.formats)))),
+      webhook_url: Type.Optional(WebhookUrlField),
     },
     { additionalProperties: false, description: 'Which fields each model takes: GET /api/v1/models/{id}.' },
   );

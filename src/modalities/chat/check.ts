@@ -1,4 +1,4 @@
-// The catalog's start-up check of a chat model (check-model.ts asks here for type 'chat').
+// The catalog's start-up check of a chat model (src/catalog-rules.ts asks here for type 'chat').
 import Value from 'typebox/value';
 import type { ModelConfig } from '../../config/catalog-schema.js';
 import { ChatParamsSchema, checkChatParams } from './params.js';

@@ -3,7 +3,7 @@
 import Type from 'typebox';
 import type { ModelConfig } from '../../config/catalog-schema.js';
 import type { OutputFormat, RenderingSpeed } from '../../providers/types.js';
-import { MAX_PROMPT, modelField, NegativePromptField, PromptField, SeedField, choice, literals, requiredText, seedAndNegative, unionOf } from '../shared/fields.js';
+import { MAX_PROMPT, modelField, NegativePromptField, PromptField, SeedField, choice, literals, requiredText, seedAndNegative, unionOf, WebhookUrlField } from '../shared/fields.js';
 import type { ImageParams } from './params.js';
 
 export interface ImageTaskInput {
@@ -32,6 +32,7 @@ export function imageRequestSchema(models: ModelConfig[]) {
       output_format: Type.Optional(literals([...unionOf(params.map((p) => p.output_format.values)), 'jpg'])),
       seed: Type.Optional(SeedField),
       negative_prompt: Type.Optional(NegativePromptField),
+      webhook_url: Type.Optional(WebhookUrlField),
     },
     { additionalProperties: false, description: 'Which values each model accepts: GET /api/v1/models/{id}.' },
   );

@@ -17,6 +17,8 @@ export const modelField = (models: ModelConfig[]) =>
 export const PromptField = Type.String({ minLength: 1, maxLength: MAX_PROMPT, description: 'What to make (1 to 4000 characters).' });
 export const SeedField = Type.Integer({ minimum: 0, maximum: MAX_SEED, description: 'Repeats a result where the model allows.' });
 export const NegativePromptField = Type.String({ maxLength: MAX_PROMPT, description: 'What the result should not contain (where the model supports it).' });
+/** Where to POST the task's ending (signed like the account's webhooks); not part of the model's input. */
+export const WebhookUrlField = Type.String({ minLength: 1, maxLength: 2000, description: 'An http(s) URL that receives task.succeeded / task.failed / task.canceled for this task, signed with the secret of your first webhook endpoint.' });
 
 /** A required text field, trimmed, not blank. */
 export function requiredText(body: Record<string, unknown>, param: string, max: number): string {

@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import type { ModelConfig } from '../../config/catalog-schema.js';
 import { invalidParam } from '../../lib/app-error.js';
-import { choice, modelField, literals, supported, unionOf } from '../shared/fields.js';
+import { choice, modelField, literals, supported, unionOf, WebhookUrlField } from '../shared/fields.js';
 import { checkImageUrl } from '../shared/image-url.js';
 import type { ToolParams } from './params.js';
 
@@ -21,6 +21,7 @@ export function toolRequestSchema(models: ModelConfig[]) {
       model: modelField(models),
       image_url: Type.String({ minLength: 1, description: 'The input image: an https URL, a data:image/...;base64 URL, or the URL of a file uploaded with POST /api/v1/files.' }),
       ...(scales.length ? { scale: Type.Optional(literals(scales)) } : {}),
+      webhook_url: Type.Optional(WebhookUrlField),
     },
     { additionalProperties: false, description: 'Which fields each model takes: GET /api/v1/models/{id}.' },
   );

@@ -1,7 +1,7 @@
 // POST /api/v1/videos/generations: the body's schema and the per-model rules.
 import Type from 'typebox';
 import type { ModelConfig } from '../../config/catalog-schema.js';
-import { MAX_PROMPT, modelField, NegativePromptField, PromptField, SeedField, choice, literals, requiredText, seedAndNegative, supported, unionOf } from '../shared/fields.js';
+import { MAX_PROMPT, modelField, NegativePromptField, PromptField, SeedField, choice, literals, requiredText, seedAndNegative, supported, unionOf, WebhookUrlField } from '../shared/fields.js';
 import { checkImageUrl } from '../shared/image-url.js';
 import type { AspectRatio, VideoParams, VideoResolution } from './params.js';
 
@@ -32,6 +32,7 @@ export function videoRequestSchema(models: ModelConfig[]) {
       negative_prompt: Type.Optional(NegativePromptField),
       seed: Type.Optional(SeedField),
       audio: Type.Optional(Type.Boolean({ description: 'Generate sound too, where the model has it (priced at its audio rate).' })),
+      webhook_url: Type.Optional(WebhookUrlField),
     },
     { additionalProperties: false, description: 'Which values each model accepts: GET /api/v1/models/{id}.' },
   );

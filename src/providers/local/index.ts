@@ -1,6 +1,7 @@
-// The local engines: they serve the aio-* models and every test-mode task, so integrations work
-// offline and free, with real media.
+// The local engines: they serve the aio-* models and every test-mode task and chat request, so
+// integrations work offline and free, with real media.
 import type { Provider } from '../types.js';
+import { chatLocally } from './chat.js';
 import { drawLocally } from './image.js';
 import { composeLocally } from './tune/index.js';
 import { toolLocally } from './tool.js';
@@ -10,5 +11,5 @@ import { speakLocally } from './voice.js';
 export const localProvider: Provider = {
   id: 'local',
   needsCredentials: false,
-  operations: { image: drawLocally, video: animateLocally, speech: speakLocally, music: composeLocally, tool: toolLocally },
+  operations: { image: drawLocally, video: animateLocally, speech: speakLocally, music: composeLocally, tool: toolLocally, chat: chatLocally },
 };

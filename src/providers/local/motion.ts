@@ -4,11 +4,11 @@
 // H.264 (yuv420p) MP4 with the index first, at exactly width x height and round(durationS * fps)
 // frames.
 //
-// Speed: JS renders only two kinds of stills (the background at twice the size, so the zoom
-// has pixels to spare, and each text line cropped to its box) and hands them to FFmpeg as one raw
-// RGBA atlas on stdin; FFmpeg cuts the atlas apart and does all the per-frame work (zoompan,
-// hue, loop, fade, overlay) in one filter graph. Output is a pure function of the input for given
-// versions of the fonts, librsvg, FFmpeg/x264 and the machine's core count.
+// Speed: JS renders only stills (the background, and each text line cropped to its box) and hands
+// them to FFmpeg as one raw RGBA atlas on stdin; FFmpeg cuts the atlas apart and does all the
+// per-frame work (perspective for the camera, hue, loop, fade, overlay) in one filter graph.
+// Output is a pure function of the input for given versions of the fonts, librsvg and FFmpeg/x264
+// (x264 runs a fixed number of threads, so the core count does not change the bytes).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -39,12 +39,18 @@ export async function renderMotion(req: MotionRequest): Promise<Buffer> {
   req.signal?.throwIfAborted();
   return withTempDir(async (dir) => {
     const out = join(dir, 'motion.mp4');
-    await runFfmpeg(ffmpegArgs(plan, atlas, out), {
+    const { stderr } = await runFfmpeg(ffmpegArgs(plan, atlas, out), {
       input: atlas.data,
       signal: req.signal,
       // Generous: 10 s of 1080p takes a few seconds here; a busy machine must not fail the task.
       timeoutMs: 60_000 + plan.frames * ((plan.width * plan.height) / (1920 * 1080)) * 500,
     });
+    // A filter error ends the stream early but FFmpeg still exits 0: count what was encoded.
+    const counts = [...stderr.matchAll(/frame=\s*(\d+)/g)];
+    const encoded = Number(counts[counts.length - 1]?.[1] ?? 0);
+    if (encoded !== plan.frames || /Error while filtering/.test(stderr)) {
+      throw new Error(`renderMotion: FFmpeg encoded ${encoded} of ${plan.frames} frames: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    }
     return readFile(out);
   });
 }
@@ -72,9 +78,6 @@ interface Plan {
   fps: number;
   frames: number;
   layers: PosterLayers;
-  /** Size of the background still: larger than the frame by the deepest zoom, so zooming never magnifies. */
-  bgWidth: number;
-  bgHeight: number;
   /** Zoom at the first and last frame, and the point of the poster (0..1) centred at each. */
   zoom: [number, number];
   focus: [[number, number], [number, number]];
@@ -132,8 +135,6 @@ function planMotion(req: MotionRequest): Plan {
     fps,
     frames: Math.max(1, Math.round(durationS * fps)),
     layers,
-    bgWidth: 2 * Math.ceil((width * Math.max(...zoom)) / 2),
-    bgHeight: 2 * Math.ceil((height * Math.max(...zoom)) / 2),
     zoom,
     focus,
     hueDeg: (rand() < 0.5 ? -1 : 1) * (6 + rand() * 8),
@@ -184,9 +185,9 @@ async function rasterRgba(svg: string): Promise<{ data: Buffer; width: number; h
 }
 
 async function renderAtlas(plan: Plan): Promise<Atlas> {
-  const { layers, width: W, height: H } = plan;
+  const { layers } = plan;
   const stills = await Promise.all([
-    rasterRgba(posterSvgDocument(layers, layers.background, { x: 0, y: 0, w: W, h: H }, { width: plan.bgWidth, height: plan.bgHeight })),
+    rasterRgba(posterSvgDocument(layers, layers.background)),
     ...plan.elements.map((e) => rasterRgba(posterSvgDocument(layers, e.svg, e.box))),
   ]);
   const atlasW = Math.max(...stills.map((s) => s.width));
@@ -207,21 +208,25 @@ async function renderAtlas(plan: Plan): Promise<Atlas> {
 // FFmpeg: cut the atlas apart, move the pieces, encode
 // ---------------------------------------------------------------------------------------
 
+/** x264's output depends on its thread count: fixed, so every machine encodes the same bytes. */
+const X264_THREADS = 4;
+
 const num = (v: number) => String(Math.round(v * 1e5) / 1e5);
 
 function ffmpegArgs(plan: Plan, atlas: Atlas, out: string): string[] {
   const { width: W, height: H, fps, frames: N, zoom, focus, elements } = plan;
-  const { bgWidth: bgW, bgHeight: bgH } = plan;
-  // Eased progress 0..1 over the clip (smoothstep) as an expression of the frame number, and the
-  // camera: zoom and the centre of the view, in the background still's own pixels (W, H there).
-  const p = `(in/${Math.max(1, N - 1)})`;
+  // Eased progress 0..1 over the clip (smoothstep) as an expression of perspective's frame number
+  // `in` (which counts from 1), and the camera: zoom and the centre of the view, in the
+  // background's pixels (W, H). An expression that comes out NaN makes perspective drop the frame
+  // (FFmpeg still exits 0), so nothing here may: no clip() whose bounds could cross by a rounding.
+  const p = `clip((in-1)/${Math.max(1, N - 1)},0,1)`;
   const ease = `(${p}*${p}*(3-2*${p}))`;
   const lerp = (a: number, b: number) => `(${num(a)}+${num(b - a)}*${ease})`;
-  const z = lerp(zoom[0], zoom[1]);
+  const z = `max(1,${lerp(zoom[0], zoom[1])})`;
   const hw = `(W/(2*${z}))`;
   const hh = `(H/(2*${z}))`;
-  const cx = `clip(W*${lerp(focus[0][0], focus[1][0])},${hw},W-${hw})`;
-  const cy = `clip(H*${lerp(focus[0][1], focus[1][1])},${hh},H-${hh})`;
+  const cx = `max(${hw},min(W-${hw},W*${lerp(focus[0][0], focus[1][0])}))`;
+  const cy = `max(${hh},min(H-${hh},H*${lerp(focus[0][1], focus[1][1])}))`;
   const [left, right, top, bottom] = [`${cx}-${hw}`, `${cx}+${hw}`, `${cy}-${hh}`, `${cy}+${hh}`];
   const durationS = N / fps;
 
@@ -230,9 +235,9 @@ function ffmpegArgs(plan: Plan, atlas: Atlas, out: string): string[] {
   // perspective (not zoompan) because it samples between pixels: zoompan crops at whole pixels,
   // which makes a slow zoom wobble.
   graph.push(
-    `[bgsrc]crop=${bgW}:${bgH}:0:0,format=yuv420p,loop=loop=${N - 1}:size=1:start=0,setpts=N/(${fps}*TB),` +
+    `[bgsrc]crop=${W}:${H}:0:0,format=yuv420p,loop=loop=${N - 1}:size=1:start=0,setpts=N/(${fps}*TB),` +
       `perspective=x0='${left}':y0='${top}':x1='${right}':y1='${top}':x2='${left}':y2='${bottom}':x3='${right}':y3='${bottom}':eval=frame,` +
-      `${bgW === W ? '' : `scale=${W}:${H},`}hue=h='${num(plan.hueDeg)}*sin(PI*t/${num(durationS)})',setsar=1[v0]`,
+      `hue=h='${num(plan.hueDeg)}*sin(PI*t/${num(durationS)})',setsar=1[v0]`,
   );
   elements.forEach((e, i) => {
     const st = num(e.start);
@@ -254,7 +259,7 @@ function ffmpegArgs(plan: Plan, atlas: Atlas, out: string): string[] {
     '-map', '[out]',
     '-frames:v', String(N),
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
-    '-g', String(fps * 2), '-r', String(fps),
+    '-g', String(fps * 2), '-r', String(fps), '-threads', String(X264_THREADS),
     '-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact',
     '-movflags', '+faststart',
     '-y', out,

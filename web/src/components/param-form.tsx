@@ -14,9 +14,8 @@ export type FormValues = Record<string, FormValue>;
 export const formParams = (model: Model): ParameterView[] => model.parameters.filter((p) => p.name !== 'model');
 
 const LABELLED = [
-  'prompt', 'negative_prompt', 'size', 'aspect_ratio', 'resolution', 'rendering_speed', 'output_format', 'response_format', 'format', 'seed',
-  'duration', 'duration_s', 'seconds', 'generate_audio', 'voice', 'speed', 'instructions', 'image_url', 'image', 'upscale_factor', 'input', 'text',
-  'force_instrumental',
+  'prompt', 'negative_prompt', 'size', 'aspect_ratio', 'resolution', 'rendering_speed', 'output_format', 'format', 'seed', 'duration',
+  'audio', 'text', 'voice', 'speed', 'instructions', 'instrumental', 'image_url', 'scale',
 ];
 
 /** "Rendering speed" for `rendering_speed`: a translated label when there is one, else the name in words. */
@@ -123,13 +122,30 @@ function readAsDataUrl(file: File): Promise<string> {
   });
 }
 
-/** A URL field, or a local file turned into a data: URL; with a preview. */
-function ImageInput({ p, id, value, hintId, onChange }: FieldProps) {
+/** Local files up to this size go inline as a data: URL; larger ones are uploaded first (the JSON
+ * body of a task request is limited to 64 KB by default, and base64 adds a third). */
+export const INLINE_IMAGE_MAX_BYTES = 40 * 1024;
+
+export interface ImageHandlers {
+  /** Uploads a local file too large to inline; gives the value to send (an `aio-file://` URI). */
+  upload?(file: File): Promise<string>;
+  /** Tells which local picture a value stands for, so the result can show it next to the output. */
+  onLocalImage?(value: string, previewUrl: string): void;
+  /** The preview of a local picture given earlier, by the value it was sent as. */
+  localImage?(value: string): string | undefined;
+}
+
+const displayable = (url: string) => /^(https?:|data:image\/|blob:)/.test(url);
+
+/** A URL field, or a local file (inlined as a data: URL, or uploaded when large); with a preview. */
+function ImageInput({ p, id, value, hintId, onChange, upload, onLocalImage, localImage }: FieldProps & ImageHandlers) {
   const { t } = useI18n();
   const url = typeof value === 'string' ? value : '';
-  const [file, setFile] = useState<{ name: string; size: number } | null>(null);
+  const [file, setFile] = useState<{ name: string; size: number; preview: string; value: string } | null>(null);
   const [error, setError] = useState('');
-  const isData = url.startsWith('data:');
+  const [busy, setBusy] = useState(false);
+  const [broken, setBroken] = useState('');
+  const local = url.startsWith('data:') || url.startsWith('aio-file:');
   async function pick(e: ChangeEvent<HTMLInputElement>) {
     const f = e.target.files?.[0];
     e.target.value = '';
@@ -139,18 +155,29 @@ function ImageInput({ p, id, value, hintId, onChange }: FieldProps) {
       setError(t('pg_image_not_image'));
       return;
     }
+    setBusy(true);
     try {
-      onChange(await readAsDataUrl(f));
-      setFile({ name: f.name, size: f.size });
-    } catch {
-      setError(t('pg_image_read_failed'));
+      const next = f.size <= INLINE_IMAGE_MAX_BYTES || !upload ? await readAsDataUrl(f) : await upload(f);
+      const preview = URL.createObjectURL(f);
+      setFile({ name: f.name, size: f.size, preview, value: next });
+      onLocalImage?.(next, preview);
+      onChange(next);
+    } catch (err) {
+      setError(err instanceof Error && err.message ? err.message : t('pg_image_read_failed'));
+    } finally {
+      setBusy(false);
     }
   }
+  const chosen = file && file.value === url ? file : null;
+  const preview = chosen?.preview ?? localImage?.(url) ?? (url && displayable(url) && broken !== url ? url : '');
   return (
     <div className="image-input">
-      {isData ? (
+      {local ? (
         <div className="image-chosen" data-testid={`file-${p.name}`}>
-          <span className="truncate">{file ? `${file.name} · ${fmtBytes(file.size)}` : t('pg_image_local')}</span>
+          <span className="truncate">
+            {chosen ? `${chosen.name} · ${fmtBytes(chosen.size)}` : t('pg_image_local')}
+            {url.startsWith('aio-file:') && <span className="muted"> · {t('pg_image_uploaded')}</span>}
+          </span>
           <button type="button" className="btn btn-small btn-ghost" onClick={() => (setFile(null), onChange(''))}>
             {t('pg_image_clear')}
           </button>
@@ -172,18 +199,22 @@ function ImageInput({ p, id, value, hintId, onChange }: FieldProps) {
         />
       )}
       <div className="row-actions">
-        <label className="btn btn-small file-button">
-          {t('pg_image_choose')}
-          <input type="file" accept="image/*" className="sr-only" data-testid={`file-input-${p.name}`} onChange={pick} />
+        <label className="btn btn-small file-button" aria-disabled={busy || undefined}>
+          {busy ? t('pg_image_uploading') : t('pg_image_choose')}
+          <input type="file" accept="image/*" className="sr-only" data-testid={`file-input-${p.name}`} disabled={busy} onChange={pick} />
         </label>
       </div>
-      {error && <div className="hint neg">{error}</div>}
-      {url && /^(https?:|data:image\/)/.test(url) && <img className="image-input-preview" src={url} alt={t('pg_image_preview')} />}
+      {error && (
+        <div className="hint neg" role="alert">
+          {error}
+        </div>
+      )}
+      {preview && <img className="image-input-preview" src={preview} alt={t('pg_image_preview')} onError={() => setBroken(url)} />}
     </div>
   );
 }
 
-function Control({ p, id, value, hintId, onChange }: FieldProps) {
+function Control({ p, id, value, hintId, onChange, ...images }: FieldProps & ImageHandlers) {
   const { t } = useI18n();
   if (p.values) {
     const emptyOption = !p.required && p.default === undefined;
@@ -199,7 +230,7 @@ function Control({ p, id, value, hintId, onChange }: FieldProps) {
     );
   }
   if (p.widget === 'textarea') return <TextArea p={p} id={id} value={value} hintId={hintId} onChange={onChange} />;
-  if (p.widget === 'image') return <ImageInput p={p} id={id} value={value} hintId={hintId} onChange={onChange} />;
+  if (p.widget === 'image') return <ImageInput p={p} id={id} value={value} hintId={hintId} onChange={onChange} {...images} />;
   if (p.type === 'integer' || p.type === 'number')
     return (
       <input
@@ -220,7 +251,7 @@ function Control({ p, id, value, hintId, onChange }: FieldProps) {
 }
 
 /** One form field per parameter of `model`. */
-export function ParamFields({ model, values, onChange }: { model: Model; values: FormValues; onChange(name: string, value: FormValue): void }) {
+export function ParamFields({ model, values, onChange, ...images }: { model: Model; values: FormValues; onChange(name: string, value: FormValue): void } & ImageHandlers) {
   const { t, lang } = useI18n();
   return (
     <div className="param-fields">
@@ -247,7 +278,7 @@ export function ParamFields({ model, values, onChange }: { model: Model; values:
         return (
           <div key={p.name} className={wide ? 'param-wide' : 'param-narrow'} data-param={p.name}>
             <Field label={paramLabel(p.name, t)} hint={hint || undefined} id={id} optional={!p.required && p.default === undefined}>
-              {(fieldId, hintId) => <Control p={p} id={fieldId} value={value} hintId={hintId} onChange={(v) => onChange(p.name, v)} />}
+              {(fieldId, hintId) => <Control p={p} id={fieldId} value={value} hintId={hintId} onChange={(v) => onChange(p.name, v)} {...images} />}
             </Field>
           </div>
         );

@@ -170,12 +170,15 @@ export function MediaFacts({ image, video, audio }: { image?: TaskImage; video?:
 }
 
 /** Everything a finished task produced, by type; `before` is the tool's input image when known. */
-export function TaskOutputView({ task, model, prefix = 'task' }: { task: Task; model?: Model; prefix?: string }) {
+export function TaskOutputView({ task, model, prefix = 'task', localImage }: { task: Task; model?: Model; prefix?: string; localImage?: (value: string) => string | undefined }) {
   const { t } = useI18n();
   const images = task.output?.images ?? [];
   const videos = task.output?.videos ?? [];
   const audio = task.output?.audio ?? [];
-  const before = task.type === 'tool' ? inputImageUrl(task, model) : undefined;
+  // The input beside the result: a picture this browser still has, or a URL it can show (an
+  // uploaded `aio-file://` input needs the API key to read, which an <img> cannot send).
+  const input = task.type === 'tool' ? inputImageUrl(task, model) : undefined;
+  const before = input ? (localImage?.(input) ?? (/^(https?:|data:image\/)/.test(input) ? input : undefined)) : undefined;
   const alt = taskSummary(task);
   const download = (url: string, ext: string, i: number) => (
     <a className="btn btn-small" href={url} download={`${task.id}${i ? `-${i + 1}` : ''}.${ext}`}>

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LedgerKind } from '../../../db/schema.js';
 import { invalidParam } from '../../../lib/app-error.js';
 import { toCredits } from '../../../lib/credits.js';
-import { publicKey } from '../../../services/api-keys.js';
+import { parseKeyExpiry, publicKey } from '../../../services/api-keys.js';
 import { publicEntry } from '../../../services/ledger.js';
 import type { TaskStatus } from '../../../services/tasks.js';
 import { publicOrder } from '../../../services/billing.js';
@@ -30,14 +30,8 @@ export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
   function keyInput(body: Body) {
     const name = optionalString(body, 'name', MAX_KEY_NAME)?.trim();
     const test = optionalBoolean(body, 'test');
-    let expiresAt: string | null = null;
     const rawExpiry = optionalString(body, 'expires_at', 64);
-    if (rawExpiry !== undefined) {
-      const at = Date.parse(rawExpiry);
-      if (Number.isNaN(at)) throw invalidParam('expires_at', "'expires_at' must be an ISO-8601 time, e.g. 2030-01-31T00:00:00Z.");
-      if (at <= Date.now()) throw invalidParam('expires_at', "'expires_at' must be in the future.");
-      expiresAt = new Date(at).toISOString();
-    }
+    const expiresAt = rawExpiry === undefined ? null : parseKeyExpiry(rawExpiry);
     const rawLimit = body.credit_limit;
     const creditLimit = rawLimit === undefined || rawLimit === null ? null : creditAmount(rawLimit, 'credit_limit', { min: 0, max: MAX_CREDIT_LIMIT });
     let allowedModels: string[] | null = null;

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../lib/app-error.js';
 import { randomToken } from '../../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../../lib/passwords.js';
+import { type Attempt, LoginThrottle } from '../../../services/login-throttle.js';
 import type { DashboardDeps } from './deps.js';
 import { readBody, requiredString } from './input.js';
 import {
@@ -27,6 +28,16 @@ const dummy = () => (dummyHash ??= hashPassword(randomToken(24)));
 
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'The email or password is not right.');
 
+/** A request that fails for a reason other than a wrong guess gives its throttle slot back. */
+async function guarded<T>(attempt: Attempt, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    attempt.release();
+    throw err;
+  }
+}
+
 function meta(req: FastifyRequest) {
   const ua = req.headers['user-agent'];
   return { ip: req.ip, userAgent: typeof ua === 'string' ? ua : undefined };
@@ -35,6 +46,8 @@ function meta(req: FastifyRequest) {
 export function authRoutes(app: FastifyInstance, d: DashboardDeps): void {
   const { platform, sessions, loginThrottle } = d;
   const publicUrl = platform.settings.publicUrl;
+  const signupsPerHour = platform.settings.signupLimitPerHour;
+  const signupThrottle = new LoginThrottle({ perKey: signupsPerHour, perIp: signupsPerHour, windowMs: 60 * 60_000, refusal: 'Too many sign-ups from this address.' });
 
   // Signing in from another site's page is refused too (login CSRF).
   app.addHook('onRequest', async (req) => {
@@ -45,10 +58,13 @@ export function authRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const body = readBody(req.body, ['email', 'password']);
     const email = requiredString(body, 'email', 254);
     const password = requiredString(body, 'password', MAX_PASSWORD);
+    // Per address, counted before the password is hashed; input refused as invalid does not count.
+    const attempt = signupsPerHour > 0 ? signupThrottle.reserve(req.ip, undefined) : undefined;
     let user;
     try {
       user = await platform.users.create({ email, password });
     } catch (err) {
+      if (err instanceof AppError && err.status === 400) attempt?.release();
       // Two signups for one email at once: the database's unique index decides.
       if (!(err instanceof AppError) && (await platform.users.findByEmail(email)))
         throw new AppError(409, 'email_taken', 'An account for that email already exists.', { param: 'email' });
@@ -63,14 +79,14 @@ export function authRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const body = readBody(req.body, ['email', 'password']);
     const email = requiredString(body, 'email', 254).trim().toLowerCase();
     const password = requiredString(body, 'password', MAX_PASSWORD);
-    loginThrottle.check(email, req.ip);
-    const user = await platform.users.findByEmail(email);
-    const ok = await verifyPassword(password, user?.password_hash ?? (await dummy()));
-    if (!user || !user.password_hash || !ok) {
-      loginThrottle.fail(email, req.ip);
-      throw invalidCredentials();
-    }
-    loginThrottle.succeed(email);
+    // The slot is taken before the slow hash, so a parallel burst gets at most the limit checked.
+    const attempt = loginThrottle.reserve(email, req.ip);
+    const { user, ok } = await guarded(attempt, async () => {
+      const found = await platform.users.findByEmail(email);
+      return { user: found, ok: await verifyPassword(password, found?.password_hash ?? (await dummy())) };
+    });
+    if (!user || !user.password_hash || !ok) throw invalidCredentials();
+    attempt.succeed();
     if (user.disabled) throw accountDisabled();
     const { token, session } = await sessions.create(user.id, meta(req));
     setSessionCookies(req, reply, token, session.csrf_token);
@@ -101,11 +117,10 @@ export function authRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const body = readBody(req.body, ['current_password', 'new_password']);
     const current = requiredString(body, 'current_password', MAX_PASSWORD);
     const next = requiredString(body, 'new_password', MAX_PASSWORD);
-    loginThrottle.check(user.email, req.ip);
-    if (!(await verifyPassword(current, user.password_hash))) {
-      loginThrottle.fail(user.email, req.ip);
+    const attempt = loginThrottle.reserve(user.email, req.ip);
+    if (!(await guarded(attempt, () => verifyPassword(current, user.password_hash))))
       throw new AppError(401, 'invalid_credentials', 'The current password is not right.', { param: 'current_password' });
-    }
+    attempt.succeed();
     await platform.users.setPassword(user.id, next, 'new_password');
     await sessions.destroyOthers(user.id, session.token_hash);
     return reply.status(204).send();

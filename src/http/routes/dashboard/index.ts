@@ -16,6 +16,8 @@ import { authRoutes } from './auth.js';
 import { billingRoutes } from './billing.js';
 import type { DashboardDeps } from './deps.js';
 import { guardScope } from './session-guard.js';
+import { dashboardTaskEventRoutes } from './task-events.js';
+import { dashboardWebhookRoutes } from './webhooks.js';
 
 export function dashboardRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const { platform } = deps;
@@ -43,6 +45,8 @@ export function dashboardRoutes(app: FastifyInstance, deps: HttpDeps): void {
     scope.register(async (s) => {
       guardScope(s, guard);
       accountRoutes(s, d);
+      dashboardTaskEventRoutes(s, d);
+      dashboardWebhookRoutes(s, d);
     });
     scope.register(async (s) => {
       guardScope(s, { ...guard, admin: true });

@@ -101,15 +101,11 @@ export function buildPosterLayers(req: PosterRequest, text?: PosterText, opts: P
   };
 }
 
-/**
- * An SVG document drawing `body` (fragments of `layers`) over the region `view` of the poster
- * (default: all of it), stretched to `size` output pixels (default: the view's size).
- */
-export function posterSvgDocument(layers: PosterLayers, body: string, view?: Box, size?: { width: number; height: number }): string {
+/** An SVG document drawing `body` (fragments of `layers`) over the region `view` of the poster (default: all of it). */
+export function posterSvgDocument(layers: PosterLayers, body: string, view?: Box): string {
   const v = view ?? { x: 0, y: 0, w: layers.width, h: layers.height };
-  const fit = size ? ' preserveAspectRatio="none"' : '';
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${size?.width ?? v.w}" height="${size?.height ?? v.h}" viewBox="${v.x} ${v.y} ${v.w} ${v.h}"${fit}>` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${v.w}" height="${v.h}" viewBox="${v.x} ${v.y} ${v.w} ${v.h}">` +
     `<defs>${layers.defs}</defs>` +
     body +
     `</svg>`

@@ -217,7 +217,7 @@ function Codes() {
       <Card title={t('admin_codes_generate')}>
         <form onSubmit={generate} className="inline-form">
           <Field label={t('admin_codes_count')}>{(id) => <input id={id} type="number" min={1} max={1000} step={1} required value={count} onChange={(e) => setCount(e.target.value)} />}</Field>
-          <Field label={t('admin_codes_credits')}>{(id) => <input id={id} type="number" min={1} step={1} required value={credits} onChange={(e) => setCredits(e.target.value)} />}</Field>
+          <Field label={t('admin_codes_credits')}>{(id) => <input id={id} type="number" min={0.000001} step="any" required value={credits} onChange={(e) => setCredits(e.target.value)} />}</Field>
           <Field label={t('admin_codes_note')} optional>
             {(id) => <input id={id} value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} />}
           </Field>

@@ -72,7 +72,7 @@ function CreateKeyForm({ onCreated }: { onCreated(key: ApiKey & { key: string })
         {(id) => <input id={id} name="expires" type="date" min={tomorrow} value={expires} onChange={(e) => setExpires(e.target.value)} />}
       </Field>
       <Field label={t('key_limit')} hint={t('key_limit_hint')} optional>
-        {(id, hint) => <input id={id} name="credit_limit" type="number" min={0} step="any" inputMode="decimal" value={limit} aria-describedby={hint} onChange={(e) => setLimit(e.target.value)} />}
+        {(id, hint) => <input id={id} name="credit_limit" type="number" min={0.000001} step="any" inputMode="decimal" value={limit} aria-describedby={hint} onChange={(e) => setLimit(e.target.value)} />}
       </Field>
       <fieldset className="field span-2">
         <legend>

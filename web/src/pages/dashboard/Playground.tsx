@@ -41,6 +41,22 @@ function displayBody(body: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? shortDataUrl(v) : v]));
 }
 
+/** The curl of this request; with the upload first when a local picture went up as an `aio-file://` URI. */
+function curlCode(model: Model, body: Record<string, unknown>): string {
+  const origin = window.location.origin;
+  const run = curlFor(origin, model.endpoint, displayBody(body), { headers: ['Prefer: wait'] });
+  if (!Object.values(body).some((v) => typeof v === 'string' && v.startsWith('aio-file://'))) return run;
+  return [
+    '# 1. Upload the picture; the answer\'s "uri" (aio-file://...) is what the request takes',
+    `curl -X POST ${origin}/api/v1/files \\`,
+    '  -H "Authorization: Bearer aio_your_api_key" \\',
+    '  -F file=@your-picture.png',
+    '',
+    '# 2. Run the model',
+    run,
+  ].join('\n');
+}
+
 function Progress({ task }: { task: Task }) {
   const { t } = useI18n();
   const pct = task.progress === null ? null : Math.max(0, Math.min(100, Math.round(task.progress)));
@@ -93,6 +109,7 @@ export function Playground() {
   const [error, setError] = useState<unknown>();
   const [elapsed, setElapsed] = useState(0);
   const abort = useRef<AbortController | null>(null);
+  const localImages = useRef(new Map<string, string>());
 
   // A stored key that was revoked meanwhile is forgotten (the server would refuse it anyway).
   useEffect(() => {
@@ -143,6 +160,11 @@ export function Playground() {
       setKey(k.key);
       setKeyNotice(t('pg_key_created'));
     });
+
+  const uploadImage = async (file: File) => {
+    if (!key.trim()) throw new Error(t('pg_image_need_key'));
+    return (await publicApi.upload(key.trim(), file)).uri;
+  };
 
   const change = (name: string, value: FormValue) => {
     touched.current.add(name);
@@ -248,7 +270,9 @@ export function Playground() {
                 </div>
               )}
             </Field>
-            <ParamFields model={model} values={values} onChange={change} />
+            <ParamFields model={model} values={values} onChange={change} upload={uploadImage} onLocalImage={(value, preview) => localImages.current.set(value, preview)}
+              localImage={(value) => localImages.current.get(value)}
+            />
             <div className="generate-row">
               <button type="submit" className="btn btn-primary btn-large" disabled={busy || !key.trim() || missing.length > 0}>
                 {busy ? t(model.type === 'tool' ? 'pg_running' : 'pg_generating') : t(model.type === 'tool' ? 'pg_run' : 'pg_generate')}
@@ -265,7 +289,7 @@ export function Playground() {
             </p>
           )}
           {finished && shown && taskModel ? (
-            <TaskOutputView task={shown} model={taskModel} prefix="pg" />
+            <TaskOutputView task={shown} model={taskModel} prefix="pg" localImage={(value) => localImages.current.get(value)} />
           ) : (
             <div className="result-frame" style={{ aspectRatio: frameRatio(taskModel ?? model, values) } as CSSProperties} aria-busy={busy}>
               {shown?.status === 'failed' || shown?.status === 'canceled' ? (
@@ -300,7 +324,7 @@ export function Playground() {
         </Card>
       </div>
       <Card title={t('pg_code')}>
-        <CodeBlock code={curlFor(window.location.origin, model.endpoint, displayBody(body), { headers: ['Prefer: wait'] })} label="curl" testId="pg-curl" />
+        <CodeBlock code={curlCode(model, body)} label="curl" testId="pg-curl" />
       </Card>
     </>
   );

@@ -1,5 +1,5 @@
 // One model's API page: every fact comes from GET /api/v1/models/:id (the catalog).
-import { ModelCard, TypeBadge, typeLabel } from '../../components/model-card';
+import { ModelCard, typeLabel } from '../../components/model-card';
 import { Alert, Badge, ButtonLink, CodeBlock, DataTable, EmptyState, ErrorMessage, Loading } from '../../components/ui';
 import { ApiError, publicApi } from '../../api';
 import { curlFor, fmtCredits, fmtCreditsUsd } from '../../format';
@@ -51,6 +51,9 @@ const OUTPUT_SHAPES: Record<string, string> = {
   video: 'output.videos[]: { url, width, height, duration_s, format: "mp4", bytes, thumbnail_url }',
   audio: 'output.audio[]: { url, format, duration_s, bytes, sample_rate }',
 };
+
+/** The kind of media in the output: tools give back images. */
+const outputMedia = (model: Model) => (model.output_type === 'tool' ? 'image' : model.output_type);
 
 /** The allowed values of a parameter in the table: its choices, its range, or its length. */
 function Allowed({ p, model, t }: { p: ParameterView; model: Model; t: Translate }) {
@@ -233,7 +236,7 @@ function ModelDoc({ model }: { model: Model }) {
 
           <section id="output" className="doc-section">
             <h2>{t('output_title')}</h2>
-            <p className="muted">{t('output_lead', { type: model.output_type })}</p>
+            <p className="muted">{t('output_lead', { type: typeLabel(outputMedia(model), t).toLowerCase() })}</p>
             <dl className="kv compact">
               <dt>{t('fact_output')}</dt>
               <dd>
@@ -242,7 +245,7 @@ function ModelDoc({ model }: { model: Model }) {
               <dt>{t('output_inputs')}</dt>
               <dd>{model.input_types.map((x) => <code key={x} className="chip">{x}</code>)}</dd>
             </dl>
-            {OUTPUT_SHAPES[model.output_type] && <CodeBlock code={OUTPUT_SHAPES[model.output_type]!} label={t('output_shape')} testId="output-shape" />}
+            {OUTPUT_SHAPES[outputMedia(model)] && <CodeBlock code={OUTPUT_SHAPES[outputMedia(model)]!} label={t('output_shape')} testId="output-shape" />}
           </section>
 
           <section id="steps" className="doc-section">

@@ -1,0 +1,90 @@
+// Chat: `POST /v1/chat/completions` (and `/api/v1/chat/completions`) in OpenAI's shape, `POST
+// /v1/messages` in Anthropic's (Anthropic clients send the key as `x-api-key`, which the API-key
+// hook reads). Either reaches any chat model; errors come in the shape of the endpoint called.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ChatService } from '../../modalities/chat/service.js';
+import type { ChatShape } from '../../modalities/chat/types.js';
+import { chatErrorShape } from '../chat-errors.js';
+import { AnthropicStreamSink, JsonSink, OpenAiStreamSink } from '../chat-sinks.js';
+import type { HttpDeps } from '../deps.js';
+
+/** In distributed mode other gateways may still be streaming: only requests older than this are abandoned. */
+const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
+
+const OpenAiBody = {
+  type: 'object',
+  description: "OpenAI's chat-completions request; any chat model of the catalog (GET /v1/models).",
+  properties: {
+    model: { type: 'string', description: 'A chat model id.' },
+    messages: { type: 'array', description: 'system / developer / user / assistant / tool messages; user content may hold text and image_url parts.' },
+    stream: { type: 'boolean', description: 'Server-sent chunks, ending with `data: [DONE]`.' },
+    stream_options: { type: 'object', description: '`{"include_usage": true}`: a last chunk with the usage.' },
+    max_completion_tokens: { type: 'integer', description: 'Output cap; without it the cap is the model’s limit lowered to what the balance covers.' },
+    max_tokens: { type: 'integer', description: 'Legacy name of max_completion_tokens.' },
+    temperature: { type: 'number' },
+    top_p: { type: 'number' },
+    stop: { description: 'Up to 4 stop sequences.' },
+    tools: { type: 'array', description: 'Function tools.' },
+    tool_choice: { description: 'none, auto, required, or {"type":"function","function":{"name":...}}.' },
+  },
+  required: ['model', 'messages'],
+};
+
+const AnthropicBody = {
+  type: 'object',
+  description: "Anthropic's Messages request; any chat model of the catalog (GET /v1/models).",
+  properties: {
+    model: { type: 'string', description: 'A chat model id.' },
+    max_tokens: { type: 'integer', description: 'Output cap (required).' },
+    messages: { type: 'array', description: 'user / assistant turns; blocks: text, image, tool_use, tool_result.' },
+    system: { description: 'A string or text blocks.' },
+    stream: { type: 'boolean', description: 'Server-sent events: message_start ... message_stop.' },
+    temperature: { type: 'number' },
+    top_p: { type: 'number' },
+    top_k: { type: 'integer', description: 'Honoured by Anthropic-served models only.' },
+    stop_sequences: { type: 'array' },
+    tools: { type: 'array' },
+    tool_choice: { type: 'object' },
+    metadata: { type: 'object' },
+  },
+  required: ['model', 'max_tokens', 'messages'],
+};
+
+export function chatRoutes(api: FastifyInstance, { platform }: HttpDeps): void {
+  const { settings, log } = platform;
+  const chat = new ChatService({ db: platform.db, ledger: platform.ledger, catalog: platform.catalog, router: platform.router, settings, log });
+  const before = new Date(Date.now() - (settings.redisUrl ? ABANDONED_AFTER_MS : 0)).toISOString();
+  void chat.store
+    .recoverAbandoned(before)
+    .then((n) => n && log.info({ released: n }, 'chat requests left running by an earlier process ended, their holds released'))
+    .catch((err) => log.warn({ err }, 'recovering abandoned chat requests failed'));
+
+  const handle = (shape: ChatShape) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const prepared = await chat.prepare(shape, req.body, req.apiAuth, req.id);
+    const sink = !prepared.parsed.stream ? new JsonSink(reply, prepared) : shape === 'openai' ? new OpenAiStreamSink(req, reply, prepared) : new AnthropicStreamSink(req, reply, prepared);
+    await chat.run(prepared, sink);
+    if (reply.sent) return;
+    if (sink.gone.aborted) {
+      reply.hijack();
+      reply.raw.destroy();
+      return;
+    }
+    if (sink instanceof JsonSink) {
+      if (sink.error) throw sink.error;
+      reply.header('aio-chat-id', prepared.row.id);
+      return sink.body;
+    }
+  };
+
+  const options = (summary: string, body: object) => ({ schema: { body, summary, tags: ['chat'] }, bodyLimit: settings.chat.bodyLimitBytes });
+
+  void api.register(async (scope) => {
+    chatErrorShape(scope, 'openai');
+    for (const url of ['/v1/chat/completions', '/api/v1/chat/completions'])
+      scope.post(url, options('Create a chat completion (OpenAI shape), streamed or not', OpenAiBody), handle('openai'));
+  });
+  void api.register(async (scope) => {
+    chatErrorShape(scope, 'anthropic');
+    scope.post('/v1/messages', options('Create a message (Anthropic shape), streamed or not', AnthropicBody), handle('anthropic'));
+  });
+}
