@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { S3Storage } from '../src/storage/s3.js';
-import { sha256Hex, signRequest } from '../src/storage/sigv4.js';
+import { sha256Hex } from '../src/lib/hash.js';
+import { signRequest } from '../src/storage/sigv4.js';
 
 const CREDS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'us-east-1' };
 

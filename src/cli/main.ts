@@ -7,6 +7,7 @@ import { AppError } from '../lib/app-error.js';
 import { parseCredits, toCredits } from '../lib/credits.js';
 import { createPlatform, type Platform } from '../platform.js';
 import { publicKey } from '../services/api-keys.js';
+import { auditDatabase, defaultTaskTimeoutMs, formatAudit } from '../services/audit.js';
 import { publicEntry } from '../services/ledger.js';
 import { serve } from './serve.js';
 
@@ -23,6 +24,10 @@ Users, keys and credits (add --json for one JSON object on stdout)
   aio keys revoke KEY_ID
   aio credits grant --user E --amount N [--note T]   N in credits, e.g. 1.5 (negative takes away)
   aio credits show --user E
+
+Checks
+  aio audit [--task-timeout S]      check every money invariant on the database; exits 1 and names
+                                    the offending rows when one breaks (S: age of a stale open hold)
 `;
 
 const OPTIONS = {
@@ -35,6 +40,7 @@ const OPTIONS = {
   amount: { type: 'string' },
   note: { type: 'string' },
   node: { type: 'string', multiple: true },
+  'task-timeout': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -94,6 +100,15 @@ async function manage(platform: Platform, words: string[], v: Values): Promise<{
   throw new UsageError(`unknown command '${words.join(' ')}'`);
 }
 
+async function runAudit(platform: Platform, v: Values): Promise<void> {
+  const seconds = v['task-timeout'] === undefined ? undefined : Number(v['task-timeout']);
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) throw new UsageError(`--task-timeout must be a number of seconds > 0, not '${v['task-timeout']}'`);
+  const taskTimeoutMs = seconds !== undefined ? seconds * 1000 : defaultTaskTimeoutMs(platform.settings);
+  const report = await auditDatabase(platform.db, { kind: platform.dbKind, taskTimeoutMs });
+  process.stdout.write(v.json ? `${JSON.stringify(report)}\n` : `${formatAudit(report)}\n`);
+  if (!report.ok) process.exitCode = 1;
+}
+
 export async function main(argv: string[]): Promise<void> {
   let parsed;
   try {
@@ -113,6 +128,7 @@ export async function main(argv: string[]): Promise<void> {
 
   const platform = await createPlatform(settings, { workers: false, logger: pino({ level: 'silent' }) });
   try {
+    if (command === 'audit') return await runAudit(platform, values);
     const result = await manage(platform, positionals, values);
     process.stdout.write(values.json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
   } catch (err) {

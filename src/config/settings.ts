@@ -19,6 +19,8 @@ export interface Settings {
   maxAttempts: number;
   retryBaseMs: number;
   upstreamTimeoutMs: number;
+  /** First delay between status polls of queue-style upstreams (fal, Veo); their own defaults when unset. */
+  pollMs?: number;
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   /** Longest a client may take to send a whole request (headers and body); 0 = no limit. */
@@ -98,6 +100,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     maxAttempts: Math.max(1, int(env, 'AIO_MAX_ATTEMPTS', 3)),
     retryBaseMs: int(env, 'AIO_RETRY_BASE_MS', 1000),
     upstreamTimeoutMs: int(env, 'AIO_UPSTREAM_TIMEOUT_MS', 120_000),
+    pollMs: env.AIO_POLL_MS ? int(env, 'AIO_POLL_MS', 0) : undefined,
     rateLimitPerMinute: int(env, 'AIO_RATE_LIMIT_PER_MINUTE', 600),
     bodyLimitBytes: int(env, 'AIO_BODY_LIMIT_BYTES', 64 * 1024),
     requestTimeoutMs: int(env, 'AIO_REQUEST_TIMEOUT_MS', 30_000),

@@ -5,6 +5,7 @@ import * as m003 from './migrations/003_micro_credits.js';
 import * as m004 from './migrations/004_chat.js';
 import * as m005 from './migrations/005_events_webhooks.js';
 import * as m006 from './migrations/006_files.js';
+import * as m007 from './migrations/007_reliability.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '004_chat': m004,
   '005_events_webhooks': m005,
   '006_files': m006,
+  '007_reliability': m007,
 };
 
 /** Brings the schema up to date; safe to call from several processes at start. */

@@ -73,6 +73,10 @@ export interface TasksTable {
   progress: number | null;
   /** When the client asked to cancel a running task; the worker acts on it. */
   cancel_requested_at: string | null;
+  /** JSON object of what an upstream queue told the worker (e.g. the fal request), to resume it after a crash (007). */
+  upstream_state: string | null;
+  /** When the retention policy deleted the task's output files (007); null while they are kept. */
+  output_expired_at: string | null;
 }
 
 export type LedgerKind = 'grant' | 'topup' | 'hold' | 'capture' | 'release' | 'adjustment' | 'redeem';
@@ -102,6 +106,10 @@ export interface IdempotencyKeysTable {
   status_code: number | null;
   response: string | null;
   created_at: string;
+  /** The task the first request created, once it exists (007): a retry after a crash is answered with it. */
+  task_id: string | null;
+  /** While in progress: the lease its request keeps renewing; once passed, its owner is gone (007). */
+  locked_until: string | null;
 }
 
 // --- dashboard (002) ---------------------------------------------------------------------

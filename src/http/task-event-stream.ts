@@ -26,7 +26,7 @@ export class OpenStreams {
 
   constructor(app: FastifyInstance) {
     app.addHook('preClose', async () => {
-      // disabled
+      for (const end of [...this.ends]) end();
     });
   }
 

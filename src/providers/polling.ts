@@ -15,17 +15,10 @@ export interface PollOptions {
 /** Consecutive retryable polling failures tolerated before giving up on a job. */
 export const MAX_POLL_FAILURES = 3;
 
-/**
- * Poll delays from an `initial[,max]` setting (e.g. `FAL_POLL_MS=10`; tests set them low); the
- * object is the live one, so tests may also change it in place.
- */
-export function pollOptionsFrom(setting: string | undefined, defaults: PollOptions): PollOptions {
-  const options = { ...defaults };
-  const [initial, max] = (setting ?? '').split(',').map((v) => Number.parseInt(v, 10));
-  if (initial !== undefined && initial >= 0) options.initialMs = initial;
-  if (max !== undefined && max >= 0) options.maxMs = max;
-  else if (initial !== undefined && initial >= 0) options.maxMs = Math.max(initial, Math.min(defaults.maxMs, initial * 12));
-  return options;
+/** The provider's delays, unless the operator set a first delay (`AIO_POLL_MS`; tests set it low): then at most 12 times that. */
+export function effectivePollOptions(options: PollOptions, pollMs: number | undefined): PollOptions {
+  if (pollMs === undefined) return options;
+  return { ...options, initialMs: pollMs, maxMs: Math.max(pollMs, Math.min(options.maxMs, pollMs * 12)) };
 }
 
 /**
@@ -37,9 +30,10 @@ export async function pollUntil<T>(
   provider: string,
   ctx: ProviderContext,
   deadline: number,
-  options: PollOptions,
+  providerOptions: PollOptions,
   poll: (pollCtx: ProviderContext) => Promise<T | undefined>,
 ): Promise<T> {
+  const options = effectivePollOptions(providerOptions, ctx.pollMs);
   let delay = options.initialMs;
   let failures = 0;
   for (;;) {

@@ -103,6 +103,8 @@ export interface ProviderContext {
   /** Per-call upstream timeout in milliseconds. */
   timeoutMs: number;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** The operator's first delay between status polls of a long job (AIO_POLL_MS), if set. */
+  pollMs?: number;
   /** Where the upstream says it is (0-100), for long jobs; optional to call. */
   progress?(percent: number): void;
   /** True once the client asked to cancel: a queue-style adapter cancels upstream and throws UpstreamCanceled. */

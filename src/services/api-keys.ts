@@ -1,7 +1,8 @@
 // API keys: `aio_<40 random>` (live) or `aio_test_<40 random>` (test). Only a SHA-256 of the
 // key is stored (keys are long random strings, so a fast hash is the right tool; passwords
 // get scrypt). The first random characters find the row; a constant-time compare decides.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../lib/hash.js';
 import type { Db } from '../db/database.js';
 import type { ApiKeysTable } from '../db/schema.js';
 import { AppError, invalidParam } from '../lib/app-error.js';
@@ -15,7 +16,6 @@ export type ApiKey = ApiKeysTable;
 const LOOKUP_LEN = 8;
 const KEY_PATTERN = /^aio_(test_)?([0-9A-Za-z]{40})$/;
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** The latest expiry a key may have; later years are written `+010000-...` and compare wrongly as text. */
 const LATEST_EXPIRY_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -80,7 +80,7 @@ export class ApiKeyService {
       name: input.name?.trim() || (input.test ? 'Test key' : 'Live key'),
       prefix: key.slice(0, key.length - 40 + 4),
       lookup: secret.slice(0, LOOKUP_LEN),
-      hash: sha256(key),
+      hash: sha256Hex(key),
       livemode: input.test ? 0 : 1,
       created_at: nowIso(),
       last_used_at: null,
@@ -100,7 +100,7 @@ export class ApiKeyService {
     const match = KEY_PATTERN.exec(raw);
     if (!match) throw new AppError(401, 'invalid_api_key', 'That API key is not valid.');
     const candidates = await this.db.selectFrom('api_keys').selectAll().where('lookup', '=', match[2]!.slice(0, LOOKUP_LEN)).execute();
-    const wanted = Buffer.from(sha256(raw), 'hex');
+    const wanted = Buffer.from(sha256Hex(raw), 'hex');
     const key = candidates.find((c) => timingSafeEqual(Buffer.from(c.hash, 'hex'), wanted));
     if (!key) throw new AppError(401, 'invalid_api_key', 'That API key is not valid.');
     if (key.revoked_at) throw new AppError(401, 'api_key_revoked', 'That API key has been revoked.');

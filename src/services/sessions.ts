@@ -1,7 +1,8 @@
 // Browser sessions of the web dashboard. The token lives only in the `aio_session` cookie; the
 // database keeps its SHA-256 (a long random token needs no slow hash), so a copy of the
 // database signs nobody in. Each session has its CSRF token, sent back in `x-csrf-token`.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../lib/hash.js';
 import type { Db } from '../db/database.js';
 import type { SessionsTable } from '../db/schema.js';
 import { randomToken } from '../lib/ids.js';
@@ -14,7 +15,6 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const TOUCH_EVERY_MS = 60_000;
 const TOKEN_LENGTH = 43; // ~256 bits of base62
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** Constant-time string equality (false for different lengths). */
 export function sameSecret(a: string | undefined, b: string | undefined): boolean {
@@ -35,7 +35,7 @@ export class SessionService {
     const token = randomToken(TOKEN_LENGTH);
     const now = nowIso();
     const session: Session = {
-      token_hash: sha256(token),
+      token_hash: sha256Hex(token),
       user_id: userId,
       csrf_token: randomToken(32),
       created_at: now,
@@ -53,7 +53,7 @@ export class SessionService {
   /** The live session of `token` and its user (disabled or not: the caller decides), or undefined. */
   async resolve(token: string | undefined): Promise<{ session: Session; user: User } | undefined> {
     if (!token || token.length !== TOKEN_LENGTH) return undefined;
-    const session = await this.db.selectFrom('sessions').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
+    const session = await this.db.selectFrom('sessions').selectAll().where('token_hash', '=', sha256Hex(token)).executeTakeFirst();
     if (!session || session.expires_at <= nowIso()) return undefined;
     const user = await this.db.selectFrom('users').selectAll().where('id', '=', session.user_id).executeTakeFirst();
     if (!user) return undefined;
@@ -64,7 +64,7 @@ export class SessionService {
 
   async destroy(token: string | undefined): Promise<void> {
     if (!token) return;
-    await this.db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();
+    await this.db.deleteFrom('sessions').where('token_hash', '=', sha256Hex(token)).execute();
   }
 
   /** Ends every session of the user except `keep` (a token hash), e.g. after a password change. */

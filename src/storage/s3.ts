@@ -1,6 +1,7 @@
 // Generated files in an S3-compatible bucket, so gateways and workers on different machines
 // share them. The gateway still serves them at /files/{name}.
-import { amzDateOf, sha256Hex, signRequest, type SigV4Credentials } from './sigv4.js';
+import { sha256Hex } from '../lib/hash.js';
+import { amzDateOf, signRequest, type SigV4Credentials } from './sigv4.js';
 import type { Storage } from './types.js';
 
 export interface S3Config extends SigV4Credentials {

@@ -1,6 +1,7 @@
 // AWS Signature Version 4 for S3-compatible stores (AWS, MinIO, R2, ...): enough to PUT and GET
 // objects without pulling in an SDK.
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sha256Hex } from '../lib/hash.js';
 
 export interface SigV4Credentials {
   accessKeyId: string;
@@ -9,7 +10,6 @@ export interface SigV4Credentials {
   service?: string;
 }
 
-export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 
 /** RFC 3986 encoding as SigV4 wants it; `/` kept in paths. */

@@ -65,6 +65,7 @@ export class TaskRunner {
         signal: this.aborts.signal,
         credentials: node?.credentials ?? {},
         timeoutMs: settings.upstreamTimeoutMs,
+        pollMs: settings.pollMs,
         log,
         progress: (percent) => {
           if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;

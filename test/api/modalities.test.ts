@@ -151,7 +151,7 @@ describe('live video on a fake fal queue', () => {
   let server: TestServer;
   before(async () => {
     fal = await startFakeFal();
-    server = await startTestServer({ env: { FAL_KEY: fal.apiKey, FAL_BASE_URL: fal.url, FAL_POLL_MS: '10', AIO_MAX_ATTEMPTS: '1' } });
+    server = await startTestServer({ env: { FAL_KEY: fal.apiKey, FAL_BASE_URL: fal.url, AIO_POLL_MS: '10', AIO_MAX_ATTEMPTS: '1' } });
   });
   after(async () => {
     await server.close();

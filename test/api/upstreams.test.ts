@@ -27,8 +27,7 @@ describe('live requests through real upstream adapters', () => {
         OPENAI_BASE_URL: openai.url,
         FAL_KEY: fal.apiKey,
         FAL_BASE_URL: fal.url,
-        FAL_POLL_MS: '10',
-        GEMINI_POLL_MS: '10',
+        AIO_POLL_MS: '10',
         AIO_RETRY_BASE_MS: '10',
       },
     });

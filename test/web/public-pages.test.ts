@@ -201,6 +201,7 @@ describe('public web pages', () => {
       '1k_characters': [/ credits? per 1,000 characters \(~\$/, /^每千字符 /],
       run: [/ credits? per run \(~\$/, /^每次运行 /],
       megapixel: [/ credits? per megapixel \(~\$/, /^每百万像素 /],
+      '1m_tokens': [/ credits? per million tokens \(~\$/, /^每百万 tokens /],
     };
     const { page, errors } = await open('/models');
     for (const type of [...new Set(models.map((m) => m.type))]) {

@@ -20,10 +20,18 @@ export function useModels() {
   return useAsync(loadModels, []);
 }
 
-/** The modalities in the order pages list them. */
+/** The task modalities, in the order pages list them; the playground runs exactly these. */
 export const MODALITY_TYPES: ModalityType[] = ['image', 'video', 'audio', 'tool'];
 
-/** Models grouped by type, in MODALITY_TYPES order (types without models left out). */
-export function byType(models: Model[]): [ModalityType, Model[]][] {
-  return MODALITY_TYPES.map((type) => [type, models.filter((m) => m.type === type)] as [ModalityType, Model[]]).filter(([, list]) => list.length > 0);
+export const isTaskModel = (m: Model): boolean => (MODALITY_TYPES as string[]).includes(m.type);
+
+/** Every type the models have: the task modalities in their order, then any other (e.g. chat). */
+export function typesOf(models: Model[]): string[] {
+  const present = new Set(models.map((m) => m.type as string));
+  return [...MODALITY_TYPES.filter((t) => present.has(t)), ...[...present].filter((t) => !(MODALITY_TYPES as string[]).includes(t)).sort()];
+}
+
+/** Models grouped by type, in `typesOf` order. */
+export function byType(models: Model[]): [string, Model[]][] {
+  return typesOf(models).map((type) => [type, models.filter((m) => m.type === type)]);
 }

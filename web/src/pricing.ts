@@ -4,8 +4,8 @@ import { fmtCredits, fmtCreditsUsd } from './format';
 import type { Lang, MessageKey, Translate } from './i18n';
 import type { ModelPrice } from './types';
 
-const UNITS = ['image', 'second', '1k_characters', 'run', 'megapixel'];
-const RATES = ['audio'];
+const UNITS = ['image', 'second', '1k_characters', 'run', 'megapixel', '1m_tokens'];
+const RATES = ['audio', 'output', 'cached_input'];
 
 export function unitWords(unit: string, t: Translate): string {
   return UNITS.includes(unit) ? t(`unit_${unit}` as MessageKey) : unit;

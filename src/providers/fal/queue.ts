@@ -7,13 +7,13 @@
 import type { InputImage, ProviderContext } from '../types.js';
 import { UpstreamCanceled, UpstreamError, errorForStatus } from '../errors.js';
 import { readJson, upstreamRequest } from '../http.js';
-import { pollOptionsFrom, pollUntil, withDeadline } from '../polling.js';
+import { pollUntil, withDeadline, type PollOptions } from '../polling.js';
 
 export const FAL = 'fal';
 const MAX_DETAIL = 300;
 
-/** Polling back-off; `FAL_POLL_MS=initial[,max]` overrides the delays (tests set them low). */
-export const falPollOptions = pollOptionsFrom(process.env.FAL_POLL_MS, { initialMs: 250, maxMs: 3000, factor: 1.5 });
+/** fal's polling back-off; the operator's AIO_POLL_MS overrides it (tests set it low). */
+export const falPollOptions: PollOptions = { initialMs: 250, maxMs: 3000, factor: 1.5 };
 
 interface FalQueued {
   request_id?: string;

@@ -6,11 +6,11 @@
 import type { Operation, ProducedMedia, ProviderContext, VideoOpInput } from '../types.js';
 import { UpstreamError } from '../errors.js';
 import { downloadResults, readJson } from '../http.js';
-import { pollOptionsFrom, pollUntil, withDeadline } from '../polling.js';
+import { pollUntil, withDeadline, type PollOptions } from '../polling.js';
 import { GEMINI, geminiCall, geminiKeyHeader } from './client.js';
 
-/** Polling back-off; `GEMINI_POLL_MS=initial[,max]` overrides the delays (tests set them low). */
-export const geminiPollOptions = pollOptionsFrom(process.env.GEMINI_POLL_MS, { initialMs: 2000, maxMs: 10_000, factor: 1.5 });
+/** Veo's polling back-off; the operator's AIO_POLL_MS overrides it (tests set it low). */
+export const geminiPollOptions: PollOptions = { initialMs: 2000, maxMs: 10_000, factor: 1.5 };
 
 interface VeoGenerated {
   generatedSamples?: Array<{ video?: { uri?: string } }>;

@@ -6,11 +6,13 @@ import { Link } from '../router';
 import type { Model } from '../types';
 import { Badge } from './ui';
 
+const LABELLED_TYPES = [...MODALITY_TYPES, 'chat'];
+
 export function typeLabel(type: string, t: Translate): string {
-  return (MODALITY_TYPES as string[]).includes(type) ? t(`type_${type}` as MessageKey) : type;
+  return LABELLED_TYPES.includes(type) ? t(`type_${type}` as MessageKey) : type;
 }
 
-const TYPE_TONE = { image: 'violet', video: 'blue', audio: 'green', tool: 'amber' } as const;
+const TYPE_TONE = { image: 'violet', video: 'blue', audio: 'green', tool: 'amber', chat: 'red' } as const;
 
 /** The model's modality (image, video, audio, tool) as a coloured badge. */
 export function TypeBadge({ type }: { type: string }) {

@@ -10,7 +10,7 @@ import { ApiError, dashboardApi, publicApi } from '../../api';
 import { curlFor, fmtCredits, shortDataUrl } from '../../format';
 import { useAction, useTitle } from '../../hooks';
 import { localize, useI18n } from '../../i18n';
-import { byType, useModels } from '../../models';
+import { byType, isTaskModel, useModels } from '../../models';
 import { forgetPlaygroundKey, loadPlaygroundKey, savePlaygroundKey } from '../../playground-key';
 import { priceWords, rateLines } from '../../pricing';
 import { Link, setQuery, useLocation } from '../../router';
@@ -91,7 +91,8 @@ export function Playground() {
   const { search } = useLocation();
   useTitle(t('pg_title'));
   const models = useModels();
-  const list = models.data ?? [];
+  // Task models only: a chat model answers at once on its own route, not with a task.
+  const list = (models.data ?? []).filter(isTaskModel);
   const groups = byType(list);
   const first = groups[0]?.[1][0];
   const model = list.find((m) => m.id === search.get('model')) ?? first;

@@ -2,7 +2,7 @@ import { ModelCard, typeLabel } from '../../components/model-card';
 import { EmptyState, FilterSelect, Loaded, PageHeader } from '../../components/ui';
 import { useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { MODALITY_TYPES, useModels } from '../../models';
+import { typesOf, useModels } from '../../models';
 import { setQuery, useLocation } from '../../router';
 
 export function Catalog() {
@@ -13,7 +13,7 @@ export function Catalog() {
   const type = search.get('type') ?? '';
   const provider = search.get('provider') ?? '';
   const all = models.data ?? [];
-  const types = MODALITY_TYPES.filter((x) => all.some((m) => m.type === x));
+  const types = typesOf(all);
   const providers = [...new Set(all.map((m) => m.provider))].sort();
   const shown = all.filter((m) => (!type || m.type === type) && (!provider || m.provider === provider));
   return (

@@ -3,7 +3,7 @@ import { ButtonLink, Loaded } from '../../components/ui';
 import { curlFor } from '../../format';
 import { useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { byType, MODALITY_TYPES, useModels } from '../../models';
+import { byType, typesOf, useModels } from '../../models';
 import { Link } from '../../router';
 import { useSession } from '../../session';
 
@@ -19,7 +19,7 @@ export function Home() {
   // A few models of every type, so each modality shows on the home page.
   const groups = byType(models.data ?? []);
   const featured = groups.flatMap(([, list]) => list.slice(0, Math.max(2, Math.ceil(6 / groups.length))));
-  const types = MODALITY_TYPES.filter((x) => (models.data ?? []).some((m) => m.type === x));
+  const types = typesOf(models.data ?? []);
   return (
     <>
       <section className="hero">
