@@ -19,9 +19,9 @@ export async function serve(settings: Settings, role: 'serve' | 'worker', nodes:
   } else {
     platform.log.info({ nodes: nodes.length ? nodes : 'all' }, 'API in One worker is running');
   }
-  const metricsPort = settings.env.AIO_METRICS_PORT;
+  const metricsPort = settings.metricsPort;
   const metricsApp = role === 'worker' && metricsPort ? await buildProbeServer(platform) : undefined;
-  if (metricsApp) await metricsApp.listen({ host: settings.host, port: Number(metricsPort) });
+  if (metricsApp) await metricsApp.listen({ host: settings.host, port: metricsPort });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -31,6 +31,26 @@ export interface Settings {
   leaseMs: number;
   /** How often distributed workers sweep for tasks that lost their job or their worker. */
   sweepMs: number;
+  /** Most test-mode tasks an account may have queued or running (429 `test_mode_limit` beyond); 0 = no limit. */
+  testModeMaxActive: number;
+  /** Test-mode tasks run at most this many at once per worker process, in their own lane (`local-test`). */
+  testConcurrency: number;
+  /** Hours test-mode outputs are kept before the purge deletes them. */
+  testRetentionHours: number;
+  /** Days live outputs are kept before the purge deletes them; 0 = kept forever. */
+  retentionDays: number;
+  /** How often the processes running workers purge expired outputs and idempotency keys. */
+  purgeEveryMs: number;
+  /** Longest a gateway waits for the queue (Redis) to take a task before answering 503 queue_unavailable. */
+  queueTimeoutMs: number;
+  /** Bearer token that guards GET /metrics (without it, /metrics answers loopback only). */
+  metricsToken?: string;
+  /** Port of a worker's own /healthz, /readyz and /metrics server. */
+  metricsPort?: number;
+  /** Where Stripe sends buyers back (default PUBLIC_URL/dashboard). */
+  dashboardUrl?: string;
+  /** Stripe Checkout top-ups; without a secret key, top-ups are by redemption code. */
+  stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   /** Behind a reverse proxy: trust X-Forwarded-* for client addresses and https. */
   trustProxy: boolean;
   /** How often gateways reload the admin's model overrides. */
@@ -107,6 +127,16 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     signupLimitPerHour: int(env, 'AIO_SIGNUP_LIMIT_PER_HOUR', 10),
     leaseMs: Math.max(1000, int(env, 'AIO_LEASE_MS', 30_000)),
     sweepMs: Math.max(500, int(env, 'AIO_SWEEP_MS', 10_000)),
+    testModeMaxActive: int(env, 'AIO_TEST_MODE_MAX_ACTIVE', 20),
+    testConcurrency: Math.max(1, int(env, 'AIO_TEST_CONCURRENCY', 2)),
+    testRetentionHours: Math.max(1, int(env, 'AIO_TEST_RETENTION_HOURS', 24)),
+    retentionDays: int(env, 'AIO_RETENTION_DAYS', 0),
+    purgeEveryMs: Math.max(1000, int(env, 'AIO_PURGE_EVERY_MS', 10 * 60_000)),
+    queueTimeoutMs: Math.max(100, int(env, 'AIO_QUEUE_TIMEOUT_MS', 5000)),
+    metricsToken: env.AIO_METRICS_TOKEN || undefined,
+    metricsPort: env.AIO_METRICS_PORT ? int(env, 'AIO_METRICS_PORT', 0) : undefined,
+    dashboardUrl: env.AIO_DASHBOARD_URL?.replace(/\/+$/, '') || undefined,
+    stripe: { secretKey: env.STRIPE_SECRET_KEY || undefined, webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined, apiBase: env.STRIPE_API_BASE || undefined },
     trustProxy: env.AIO_TRUST_PROXY === '1',
     overridesRefreshMs: Math.max(50, int(env, 'AIO_OVERRIDES_REFRESH_MS', 30_000)),
     allowPrivateUrls: env.AIO_ALLOW_PRIVATE_URLS === '1',

@@ -32,6 +32,8 @@ export function presentTask(task: TaskRow, base: string) {
     progress: task.progress,
     input: JSON.parse(task.input) as Record<string, unknown>,
     output: task.output ? presentOutput(JSON.parse(task.output), base) : null,
+    // Set once the retention policy deleted the output's files (their URLs answer 404 since).
+    ...(task.output_expired_at ? { output_expired_at: task.output_expired_at } : {}),
     error: task.error ? (JSON.parse(task.error) as TaskError) : null,
     cost: { credits: toCredits(credits), charged: task.charged === 1 },
     livemode: task.livemode === 1,

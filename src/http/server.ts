@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { nodeRoutes } from './routes/nodes.js';
+import { openAiRoutes } from './routes/openai/index.js';
 import { taskEventRoutes } from './routes/task-events.js';
 import { taskRoutes } from './routes/tasks.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -70,6 +71,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
     webhookRoutes(api, deps);
     nodeRoutes(api, deps);
     chatRoutes(api, deps);
+    await openAiRoutes(api, deps);
     await uploadRoutes(api, deps);
   });
   dashboardRoutes(app, deps);

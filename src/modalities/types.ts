@@ -5,24 +5,9 @@ import type { TSchema } from 'typebox';
 import type { ModelConfig } from '../config/catalog-schema.js';
 import type { OperationName, Provider, ProviderContext } from '../providers/types.js';
 import type { Storage } from '../storage/types.js';
+import type { ModalityType, ParameterView } from './parameter-view.js';
 
-export type ModalityType = 'image' | 'video' | 'audio' | 'tool';
-
-/** One parameter as the model page, the playground form and the docs show it. */
-export interface ParameterView {
-  name: string;
-  type: 'string' | 'integer' | 'number' | 'boolean';
-  required: boolean;
-  default?: string | number | boolean;
-  /** The allowed values, when the parameter is a choice. */
-  values?: Array<string | number>;
-  minimum?: number;
-  maximum?: number;
-  maxLength?: number;
-  /** How the playground renders it: a text area for prompts, an image picker for image URLs. */
-  widget?: 'textarea' | 'image';
-  description: string;
-}
+export type { ModalityType, ParameterView };
 
 /** How much of the model's price unit an input costs, and at which of its rates. */
 export interface PriceQuote {

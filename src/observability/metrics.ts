@@ -1,4 +1,4 @@
-// Prometheus metrics (`GET /metrics`): requests, task durations by model and node, queue depth,
+// Prometheus metrics (`GET /metrics`): requests, task durations by type, model and node, queue depth,
 // upstream errors by class, credits charged.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { toCredits } from '../lib/credits.js';
@@ -18,13 +18,13 @@ export class PlatformMetrics implements Metrics {
   });
   readonly taskDuration = new Histogram({
     name: 'aio_task_duration_seconds',
-    help: 'Task run time from start of the attempt to the end, by model, node and outcome',
-    labelNames: ['model', 'node', 'status'],
+    help: 'Task run time from start of the attempt to the end, by type, model, node and outcome',
+    labelNames: ['type', 'model', 'node', 'status'],
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 60, 120],
     registers: [this.registry],
   });
   readonly upstreamErrors = new Counter({ name: 'aio_upstream_errors_total', help: 'Upstream errors by node and class', labelNames: ['node', 'code'], registers: [this.registry] });
-  readonly creditsCharged = new Counter({ name: 'aio_credits_charged_total', help: 'Credits captured for successful live tasks', labelNames: ['model'], registers: [this.registry] });
+  readonly creditsCharged = new Counter({ name: 'aio_credits_charged_total', help: 'Credits captured for successful live tasks', labelNames: ['type', 'model'], registers: [this.registry] });
 
   constructor(queue: TaskQueue) {
     collectDefaultMetrics({ register: this.registry, prefix: 'aio_process_' });
@@ -39,9 +39,10 @@ export class PlatformMetrics implements Metrics {
     });
   }
 
+  /** `task` as it ended (its `charged_micro` is what was captured). */
   taskFinished(task: TaskRow, status: 'succeeded' | 'failed', node: string, ms: number): void {
-    this.taskDuration.observe({ model: task.model, node, status }, ms / 1000);
-    if (status === 'succeeded' && task.hold_micro > 0) this.creditsCharged.inc({ model: task.model }, toCredits(task.hold_micro));
+    this.taskDuration.observe({ type: task.type, model: task.model, node, status }, ms / 1000);
+    if (status === 'succeeded' && task.charged_micro > 0) this.creditsCharged.inc({ type: task.type, model: task.model }, toCredits(task.charged_micro));
   }
 
   upstreamError(node: string, code: string): void {

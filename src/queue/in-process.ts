@@ -37,6 +37,10 @@ export class InProcessQueue implements TaskQueue {
     return Object.fromEntries([...this.lanes].map(([id, lane]) => [id, lane.waiting.length]));
   }
 
+  async ping(): Promise<void> {
+    // In this process: reachable while it runs.
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);

@@ -6,6 +6,14 @@ export interface TaskJob {
   attempt?: number;
 }
 
+/** The queue could not take a job in time (e.g. Redis down or paused): nothing was queued, or it may land late. */
+export class QueueUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueUnavailable';
+  }
+}
+
 export type JobHandler = (job: TaskJob) => Promise<void>;
 
 /**
@@ -19,5 +27,7 @@ export interface TaskQueue {
   consume(nodes: Array<{ id: string; concurrency: number }>, handler: JobHandler): Promise<void>;
   /** Jobs waiting (not yet running) per node. */
   depth(): Promise<Record<string, number>>;
+  /** Resolves when the queue can take jobs now; throws (soon) when it cannot, e.g. Redis is down. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

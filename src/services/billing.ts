@@ -23,14 +23,6 @@ export interface StripeConfig {
   apiBase?: string;
 }
 
-export function stripeConfigFromEnv(env: NodeJS.ProcessEnv): StripeConfig {
-  return {
-    secretKey: env.STRIPE_SECRET_KEY || undefined,
-    webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
-    apiBase: env.STRIPE_API_BASE || undefined,
-  };
-}
-
 export function publicPack(p: PackConfig) {
   return { id: p.id, name: p.name, credits: p.credits, amount_usd: p.amount_usd };
 }

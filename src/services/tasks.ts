@@ -3,7 +3,8 @@
 // WHERE names the state it leaves), so a price is held once, and settled (captured and the rest
 // released) once. The core knows no pixels or seconds: input and output are opaque JSON.
 import type { Db } from '../db/database.js';
-import type { TasksTable } from '../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { Database, TasksTable } from '../db/schema.js';
 import { AppError } from '../lib/app-error.js';
 import { toCredits } from '../lib/credits.js';
 import { newId } from '../lib/ids.js';
@@ -11,6 +12,7 @@ import { isoIn, nowIso } from '../lib/time.js';
 import type { ApiKey } from './api-keys.js';
 import type { LedgerService } from './ledger.js';
 import type { TaskEvents } from './task-events.js';
+import { enforceTestModeLimit } from './test-mode-limit.js';
 import { amountFor, type PriceSnapshot } from './pricing.js';
 import type { User } from './users.js';
 
@@ -39,6 +41,10 @@ export interface NewTask {
   input: Record<string, unknown>;
   price: PriceSnapshot;
   requestId?: string;
+  /** Most unfinished test-mode tasks the account may have (429 `test_mode_limit` beyond); 0 or absent = no limit. */
+  testModeLimit?: number;
+  /** Runs in the create transaction after the insert (e.g. linking an Idempotency-Key to the task). */
+  inTransaction?: (trx: Transaction<Database>, task: TaskRow) => Promise<void>;
 }
 
 export class TaskService {
@@ -84,11 +90,15 @@ export class TaskService {
       started_at: null,
       finished_at: null,
       lease_until: null,
+      upstream_state: null,
+      output_expired_at: null,
     };
     await this.db
       .transaction()
       .execute(async (trx) => {
+        if (!livemode && args.testModeLimit) await enforceTestModeLimit(trx, user.id, args.testModeLimit);
         await trx.insertInto('tasks').values(task).execute();
+        await args.inTransaction?.(trx, task);
         await this.events?.record(trx, task.id, 'queued');
         if (hold === 0) return;
         const held = await this.ledger.hold(trx, { userId: user.id, amount: hold, taskId: task.id, keyId: key.id });
@@ -150,6 +160,11 @@ export class TaskService {
 
   async extendLease(id: string, leaseMs: number): Promise<void> {
     await this.db.updateTable('tasks').set({ lease_until: isoIn(leaseMs) }).where('id', '=', id).where('status', '=', 'running').execute();
+  }
+
+  /** Keeps what the upstream's queue said about a running task (e.g. its request id), to resume after a crash. */
+  async saveUpstreamState(id: string, state: Record<string, unknown>): Promise<void> {
+    await this.db.updateTable('tasks').set({ upstream_state: JSON.stringify(state) }).where('id', '=', id).where('status', '=', 'running').execute();
   }
 
   async setProgress(id: string, percent: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Storage } from './types.js';
 
@@ -14,6 +14,15 @@ export class LocalDiskStorage implements Storage {
     const tmp = path.join(this.dir, `.${name}.${process.pid}.tmp`);
     await writeFile(tmp, data);
     await rename(tmp, path.join(this.dir, name));
+  }
+
+  async delete(name: string): Promise<void> {
+    if (!SAFE_NAME.test(name)) throw new Error(`storage: bad file name ${name}`);
+    try {
+      await unlink(path.join(this.dir, name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
 
   async get(name: string): Promise<Buffer | null> {

@@ -3,6 +3,8 @@ export interface Storage {
   put(name: string, data: Buffer, contentType: string): Promise<void>;
   /** The bytes, or null when there is no such file. */
   get(name: string): Promise<Buffer | null>;
+  /** Removes the file; a file that is already gone is not an error (the retention purge may run twice). */
+  delete(name: string): Promise<void>;
 }
 
 export const CONTENT_TYPES: Record<string, string> = {

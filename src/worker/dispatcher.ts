@@ -5,17 +5,22 @@ import type { Catalog } from '../services/catalog.js';
 import type { TaskRow, TaskService } from '../services/tasks.js';
 import type { NodeRouter } from './router.js';
 import type { Logger } from '../lib/logger.js';
-import { LOCAL_NODE } from './shared.js';
+import { LOCAL_NODE, LOCAL_TEST_NODE } from './shared.js';
 
 export class Dispatcher {
   constructor(
     private readonly deps: { settings: Settings; catalog: Catalog; tasks: TaskService; queue: TaskQueue; router: NodeRouter; log: Logger },
   ) {}
 
-  /** Test-mode tasks always go to the local renderer; live ones to the best node now. */
+  /** Test-mode tasks always go to the local engines' test lane; live ones to the best node now. */
   async dispatch(task: Pick<TaskRow, 'id' | 'model' | 'livemode' | 'attempts'>): Promise<string> {
-    const node = task.livemode ? this.deps.router.pick(task.model)?.id ?? this.fallbackNode(task.model) : LOCAL_NODE;
-    await this.deps.queue.enqueue({ taskId: task.id, node, attempt: task.attempts });
+    const node = task.livemode ? this.deps.router.pick(task.model)?.id ?? this.fallbackNode(task.model) : LOCAL_TEST_NODE;
+    try {
+      await this.deps.queue.enqueue({ taskId: task.id, node, attempt: task.attempts });
+    } catch (err) {
+      this.deps.log.error({ err, task_id: task.id, node }, 'the task queue did not take a task');
+      throw err;
+    }
     return node;
   }
 

@@ -86,7 +86,7 @@ export class TaskRunner {
       });
       const done = await tasks.succeed(task.id, result.output, result.quantity);
       router.succeeded(job.node);
-      this.deps.metrics?.taskFinished(task, 'succeeded', job.node, Date.now() - started);
+      if (done && this.deps.metrics) this.deps.metrics.taskFinished((await tasks.get(task.id)) ?? task, 'succeeded', job.node, Date.now() - started);
       log.info({ ms: Date.now() - started, recorded: done }, 'task succeeded');
     } catch (err) {
       await this.handleFailure(task, job, err, log, started);

@@ -21,7 +21,7 @@ export interface ChatRig {
 }
 
 /** The shipped catalog with DeepSeek on two nodes of its own and room for many parallel streams. */
-function rigCatalog(): string {
+function rigCatalog(edit?: (catalog: any) => void): string {
   const catalog = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'config/catalog.json'), 'utf8'));
   catalog.nodes = catalog.nodes.filter((n: { models: string[] }) => !n.models.includes('deepseek-chat'));
   for (const node of catalog.nodes) if (node.id === 'node110' || node.id === 'node120') node.concurrency = 200;
@@ -29,17 +29,18 @@ function rigCatalog(): string {
     { id: 'ds-a', provider: 'deepseek', models: ['deepseek-chat'], concurrency: 50, priority: 10, weight: 1, base_url_env: 'DS_A_URL' },
     { id: 'ds-b', provider: 'deepseek', models: ['deepseek-chat'], concurrency: 50, priority: 0, weight: 1, base_url_env: 'DS_B_URL' },
   );
+  edit?.(catalog);
   const file = path.join(tempDir('aio-chat-catalog-'), 'catalog.json');
   writeFileSync(file, JSON.stringify(catalog));
   return file;
 }
 
-export async function startChatRig(databaseUrl: string, env: Record<string, string> = {}): Promise<ChatRig> {
+export async function startChatRig(databaseUrl: string, env: Record<string, string> = {}, editCatalog?: (catalog: any) => void): Promise<ChatRig> {
   const [openai, anthropic, dsA, dsB] = await Promise.all([startFakeOpenAIChat(), startFakeAnthropic(), startFakeOpenAIChat({ apiKey: 'sk-deepseek-test' }), startFakeOpenAIChat({ apiKey: 'sk-deepseek-test' })]);
   const server = await startTestServer({
     databaseUrl,
     env: {
-      AIO_CATALOG: rigCatalog(),
+      AIO_CATALOG: rigCatalog(editCatalog),
       OPENAI_API_KEY: openai.apiKey,
       OPENAI_BASE_URL: openai.url,
       ANTHROPIC_API_KEY: anthropic.apiKey,

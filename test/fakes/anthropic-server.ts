@@ -82,6 +82,7 @@ export async function startFakeAnthropic(opts: FakeOptions = {}): Promise<FakeAn
     reset();
     Object.assign(fake, { reply: 'Certainly. Here is a short answer from the fake Claude.', toolInput: undefined, cacheRead: 0, cacheWrite: 0, abandoned: 0 });
     fake.usages.length = 0;
+    fake.requests.length = 0;
     errorAfter = cutAfter = undefined;
     firstDelay = chunkDelay = 0;
   };
@@ -127,7 +128,11 @@ export async function startFakeAnthropic(opts: FakeOptions = {}): Promise<FakeAn
         fake.abandoned++;
       }
     });
-    const send = (event: string, data: Record<string, unknown>) => !closed && res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+    let flushed: Promise<void> = Promise.resolve();
+    const send = (event: string, data: Record<string, unknown>) => {
+      if (closed) return;
+      flushed = new Promise<void>((resolve) => res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`, () => resolve()));
+    };
     const myErrorAfter = errorAfter;
     const myCutAfter = cutAfter;
     errorAfter = cutAfter = undefined;
@@ -145,7 +150,11 @@ export async function startFakeAnthropic(opts: FakeOptions = {}): Promise<FakeAn
         send('error', { error: { type: 'overloaded_error', message: 'Overloaded' } });
         return void res.end();
       }
-      if (i === myCutAfter) return void res.destroy();
+      if (i === myCutAfter) {
+        // Cut after what was sent has left: the client reads it, then the connection ends mid-answer.
+        await flushed;
+        return void res.destroy();
+      }
       if (chunkDelay && i > 0) await sleep(chunkDelay);
       const piece = decode([tokens[i]!]);
       send('content_block_delta', { index: 0, delta: tool ? { type: 'input_json_delta', partial_json: piece } : { type: 'text_delta', text: piece } });

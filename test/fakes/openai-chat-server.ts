@@ -111,6 +111,7 @@ export async function startFakeOpenAIChat(opts: FakeOptions = {}): Promise<FakeO
     reset();
     Object.assign(fake, { reply: 'The quick brown fox jumps over the lazy dog, twice, to be sure.', toolArguments: undefined, cachedTokens: 0, abandoned: 0 });
     fake.usages.length = 0;
+    fake.requests.length = 0;
     errorAfter = cutAfter = undefined;
     firstDelay = chunkDelay = 0;
   };
@@ -173,7 +174,11 @@ export async function startFakeOpenAIChat(opts: FakeOptions = {}): Promise<FakeO
         fake.abandoned++;
       }
     });
-    const send = (data: unknown) => !closed && res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+    let flushed: Promise<void> = Promise.resolve();
+    const send = (data: unknown) => {
+      if (closed) return;
+      flushed = new Promise<void>((resolve) => res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`, () => resolve()));
+    };
     const myErrorAfter = errorAfter;
     const myCutAfter = cutAfter;
     errorAfter = cutAfter = undefined;
@@ -189,7 +194,11 @@ export async function startFakeOpenAIChat(opts: FakeOptions = {}): Promise<FakeO
         send({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } });
         return void res.end();
       }
-      if (i === myCutAfter) return void res.destroy();
+      if (i === myCutAfter) {
+        // Cut after what was sent has left: the client reads it, then the connection ends mid-answer.
+        await flushed;
+        return void res.destroy();
+      }
       if (chunkDelay && i > 0) await sleep(chunkDelay);
       const piece = decode([tokens[i]!]);
       send(chunk(call ? { tool_calls: [{ index: 0, function: { arguments: piece } }] } : { content: piece }));

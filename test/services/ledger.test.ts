@@ -118,7 +118,8 @@ for (const target of await dbTargets()) {
         if (target.name === 'postgres') {
           const types = await sql<{ table_name: string; column_name: string; data_type: string }>`
             SELECT table_name, column_name, data_type FROM information_schema.columns
-            WHERE table_schema = 'public' AND column_name IN ('balance', 'reserved', 'amount', 'reserved_delta', 'balance_after', 'credit_limit', 'spent', 'hold_micro', 'charged_micro', 'unit_price_micro', 'credits_micro')`.execute(old);
+            WHERE table_schema = 'public' AND column_name IN ('balance', 'reserved', 'amount', 'reserved_delta', 'balance_after', 'credit_limit', 'spent', 'hold_micro', 'charged_micro', 'unit_price_micro', 'credits_micro')
+              AND table_name IN ('users', 'ledger_entries', 'api_keys', 'tasks', 'model_overrides', 'redemption_codes', 'orders')`.execute(old);
           assert.equal(types.rows.length, 12);
           assert.deepEqual(types.rows.filter((r) => r.data_type !== 'bigint'), []);
         }

@@ -5,27 +5,8 @@ import type { LedgerKind } from '../../src/db/schema.js';
 
 export type { LedgerKind };
 
-export type ModalityType = 'image' | 'video' | 'audio' | 'tool';
-
-/**
- * One parameter as the model page, the playground form and the docs show it. The same shape as
- * `ParameterView` in src/modalities/types.ts, which cannot be imported here: that file pulls in
- * Node types (Buffer) through the provider and storage interfaces.
- */
-export interface ParameterView {
-  name: string;
-  type: 'string' | 'integer' | 'number' | 'boolean';
-  required: boolean;
-  default?: string | number | boolean;
-  /** The allowed values, when the parameter is a choice. */
-  values?: Array<string | number>;
-  minimum?: number;
-  maximum?: number;
-  maxLength?: number;
-  /** How the playground renders it: a text area for prompts, an image picker for image URLs. */
-  widget?: 'textarea' | 'image';
-  description: string;
-}
+export type { ModalityType, ParameterView } from '../../src/modalities/parameter-view.js';
+import type { ModalityType, ParameterView } from '../../src/modalities/parameter-view.js';
 
 export interface ModelTexts {
   name?: string;

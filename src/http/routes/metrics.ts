@@ -22,7 +22,7 @@ export function metricsRoutes(app: FastifyInstance, { platform }: { platform: Pl
     metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
   app.get('/metrics', async (req, reply) => {
-    const token = platform.settings.env.AIO_METRICS_TOKEN;
+    const token = platform.settings.metricsToken;
     if (token && req.headers.authorization !== `Bearer ${token}`) throw new AppError(401, 'invalid_metrics_token', 'GET /metrics needs "Authorization: Bearer <AIO_METRICS_TOKEN>".');
     if (!token && !fromLoopback(req))
       throw new AppError(403, 'metrics_token_required', 'GET /metrics is only served to this machine itself; to scrape it from elsewhere, set AIO_METRICS_TOKEN on the server and send "Authorization: Bearer <token>".');

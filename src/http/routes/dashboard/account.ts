@@ -126,7 +126,7 @@ export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
   app.post('/api/account/checkout', async (req) => {
     const { user } = auth(req);
     const body = readBody(req.body, ['pack_id']);
-    const dashboard = platform.settings.env.AIO_DASHBOARD_URL?.replace(/\/+$/, '') || `${baseUrl(req, platform.settings.publicUrl)}/dashboard`;
+    const dashboard = platform.settings.dashboardUrl || `${baseUrl(req, platform.settings.publicUrl)}/dashboard`;
     const { url, order } = await billing.checkout(user, body.pack_id, `${dashboard}/billing`);
     return { url, order: publicOrder(order) };
   });

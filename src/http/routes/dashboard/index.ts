@@ -4,7 +4,7 @@
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from '../../../services/admin.js';
-import { BillingService, stripeConfigFromEnv } from '../../../services/billing.js';
+import { BillingService } from '../../../services/billing.js';
 import { LoginThrottle } from '../../../services/login-throttle.js';
 import { RedemptionCodeService } from '../../../services/redemption-codes.js';
 import { SessionService } from '../../../services/sessions.js';
@@ -27,7 +27,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: HttpDeps): void {
     loginThrottle: new LoginThrottle(),
     redeemThrottle: new LoginThrottle({ perKey: 10, perIp: 10, windowMs: 15 * 60_000 }),
     codes: new RedemptionCodeService(platform.db, platform.ledger),
-    billing: new BillingService(platform.db, platform.ledger, platform.catalog.packs, stripeConfigFromEnv(platform.settings.env), platform.log),
+    billing: new BillingService(platform.db, platform.ledger, platform.catalog.packs, platform.settings.stripe, platform.log),
     usage: new UsageService(platform.db),
     admin: new AdminService(platform.db),
   };

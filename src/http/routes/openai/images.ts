@@ -2,9 +2,12 @@
 // charged and refunded on its own; the answer waits for all of them.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { AppError } from '../../../lib/app-error.js';
+import { toCredits } from '../../../lib/credits.js';
 import { MAX_PROMPT, NegativePromptField, SeedField, literals } from '../../../modalities/shared/fields.js';
 import { imageParams } from '../../../modalities/image/request.js';
 import type { Platform } from '../../../platform.js';
+import { unitPriceMicro } from '../../../services/pricing.js';
 import type { TaskRow } from '../../../services/tasks.js';
 import { baseUrl } from '../../present.js';
 import { IdempotencyHeaders, firstMedia, idempotencyKeyOf, readStored, submitOne, taskFailure, unixSeconds, waitForEnd } from './tasks.js';
@@ -58,8 +61,24 @@ function nativeBody(platform: Platform, body: ImagesRequest): Record<string, unk
   return native;
 }
 
-/** Makes the n tasks; if one is refused (credits, limits), the ones already made are canceled and refunded. */
+/**
+ * For n > 1 on a live key: whether all n images can be paid for, checked before any task is made,
+ * so that a request is refused whole rather than half made (each task still holds its own price).
+ */
+async function checkAffordable(platform: Platform, req: FastifyRequest, modelId: string, n: number): Promise<void> {
+  const { user, key } = req.apiAuth;
+  const model = platform.catalog.model(modelId);
+  if (n < 2 || key.livemode !== 1 || model?.type !== 'image') return;
+  const total = n * unitPriceMicro(model);
+  if (key.credit_limit !== null && key.spent + total > key.credit_limit)
+    throw new AppError(402, 'key_credit_limit_reached', `${n} images cost ${toCredits(total)} credits, beyond what this API key may still spend (${toCredits(Math.max(0, key.credit_limit - key.spent))}).`, { param: 'n' });
+  const { balance } = await platform.ledger.balances(user.id);
+  if (total > balance) throw new AppError(402, 'insufficient_credits', `${n} images cost ${toCredits(total)} credits and the account has ${toCredits(balance)}. Top up, or ask for fewer.`, { param: 'n' });
+}
+
+/** Makes the n tasks; if one is still refused (a concurrent spend), the ones already made are canceled and refunded. */
 async function createAll(platform: Platform, req: FastifyRequest, native: Record<string, unknown>, n: number): Promise<TaskRow[]> {
+  await checkAffordable(platform, req, String(native.model), n);
   const idem = idempotencyKeyOf(req);
   const made: TaskRow[] = [];
   try {
