@@ -24,3 +24,25 @@ export function checkModelAgainstModality(model: ModelConfig): { problems: strin
 }
 
 export const catalogRules: CatalogRules = { providers: providerIds, operationsOf: providerOperations, checkModel: checkModelAgainstModality };
+
+/**
+ * The start-up check of a node, for a node made at run time (a connection from the admin pages):
+ * a known provider, known models, and each model's operation offered by the provider. Answers
+ * the problems in words, empty when there are none.
+ */
+export function checkRuntimeNode(node: { provider: string; models: readonly string[] }, modelOf: (id: string) => ModelConfig | undefined): string[] {
+  if (!providerIds.includes(node.provider)) return [`unknown provider '${node.provider}' (known: ${providerIds.join(', ')})`];
+  const offered = providerOperations(node.provider);
+  const problems: string[] = [];
+  for (const id of node.models) {
+    const model = modelOf(id);
+    if (!model) {
+      problems.push(`there is no model '${id}' in the catalog`);
+      continue;
+    }
+    const { operation } = checkModelAgainstModality(model);
+    if (operation && !offered.includes(operation as (typeof offered)[number]))
+      problems.push(`provider '${node.provider}' has no '${operation}' operation, which '${id}' needs (it has: ${offered.join(', ') || 'none'})`);
+  }
+  return problems;
+}

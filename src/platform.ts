@@ -14,8 +14,13 @@ import { InProcessQueue } from './queue/in-process.js';
 import type { TaskQueue } from './queue/types.js';
 import { ApiKeyService } from './services/api-keys.js';
 import { Catalog } from './services/catalog.js';
+import { ConnectionService } from './services/connections/service.js';
+import { openSecretBox } from './lib/secret-box.js';
 import { LedgerService } from './services/ledger.js';
 import { IdempotencyService } from './services/idempotency.js';
+import { memoryLimitStores, type LimitStores } from './services/limit-stores.js';
+import { redisLimitStores } from './services/redis-limit-stores.js';
+import { RetentionPurge } from './services/retention.js';
 import { ModelOverrideService } from './services/model-overrides.js';
 import { presentTask } from './http/present.js';
 import { RedisEventRelay } from './services/event-relay.js';
@@ -29,7 +34,8 @@ import { S3Storage } from './storage/s3.js';
 import type { Storage } from './storage/types.js';
 import { Dispatcher } from './worker/dispatcher.js';
 import { NodeRouter } from './worker/router.js';
-import { LOCAL_NODE } from './worker/shared.js';
+import { SharedNodeHealth } from './worker/shared-node-health.js';
+import { LOCAL_NODE, LOCAL_TEST_NODE } from './worker/shared.js';
 import { TaskRunner } from './worker/task-runner.js';
 
 export interface Platform {
@@ -55,7 +61,11 @@ export interface Platform {
   runner?: TaskRunner;
   /** The operator's model overrides (enabled, price) over the catalog file, kept applied to `catalog`. */
   overrides: ModelOverrideService;
+  /** Provider connections made on the admin pages, kept merged into `catalog` (reloaded with the overrides). */
+  connections: ConnectionService;
   metrics: PlatformMetrics;
+  /** Where rate limits and login throttles count: memory, or Redis shared by every gateway (REDIS_URL). */
+  limits: LimitStores;
   log: Logger;
   close(): Promise<void>;
 }
@@ -72,16 +82,18 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   const log = opts.logger ?? createLogger(settings.logLevel);
   const catalogFile = loadCatalogFile(settings.catalogFile, catalogRules);
   const catalog = new Catalog(catalogFile, settings.env, providerNeedsCredentials);
-  const { db, kind, close: closeDb } = await openDatabase(settings.databaseUrl);
+  const { db, kind, close: closeDb } = await openDatabase(settings.databaseUrl, { onIdleError: (err) => log.warn({ err: err.message }, 'database connection dropped; the pool reconnects') });
   const ledger = new LedgerService(db);
   // Overrides from the dashboard apply before anything is served, and are re-read periodically
   // so that every gateway and worker on this database agrees within the interval.
   const overrides = new ModelOverrideService(db, catalog);
   await overrides.load();
-  const overridesRefresh = setInterval(
-    () => void overrides.load().catch((err) => log.warn({ err }, 'reloading model overrides failed')),
-    settings.overridesRefreshMs,
-  );
+  const connections = new ConnectionService(db, catalog, openSecretBox(settings), log);
+  await connections.load();
+  const overridesRefresh = setInterval(() => {
+    void overrides.load().catch((err) => log.warn({ err }, 'reloading model overrides failed'));
+    void connections.load().catch((err) => log.warn({ err }, 'reloading provider connections failed'));
+  }, settings.overridesRefreshMs);
   overridesRefresh.unref();
   // Webhook payloads carry media URLs: PUBLIC_URL should be set where clients reach the server another way.
   const webhooks = new Webhooks(db, settings, log, (task) => presentTask(task, settings.publicUrl ?? `http://${settings.host}:${settings.port}`));
@@ -90,18 +102,34 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   const tasks = new TaskService(db, ledger, events);
   const storage: Storage = settings.s3 ? new S3Storage(settings.s3) : new LocalDiskStorage(path.join(settings.dataDir, 'files'));
   const uploads = new UploadService(db, storage);
-  const queue: TaskQueue = settings.redisUrl ? new BullMqQueue(settings.redisUrl, { prefix: settings.queuePrefix, lockMs: settings.leaseMs }) : new InProcessQueue();
+  const queue: TaskQueue = settings.redisUrl
+    ? new BullMqQueue(settings.redisUrl, { prefix: settings.queuePrefix, lockMs: settings.leaseMs, enqueueTimeoutMs: settings.queueTimeoutMs })
+    : new InProcessQueue();
   const metrics = new PlatformMetrics(queue);
   const router = new NodeRouter(catalog);
   const dispatcher = new Dispatcher({ settings, catalog, tasks, queue, router, log });
+  const idempotency = new IdempotencyService(db);
+  // Distributed: limits, throttles and node health are shared by every process through Redis.
+  const limits = settings.redisUrl ? redisLimitStores(settings.redisUrl, `${settings.queuePrefix}:limits`, log) : memoryLimitStores();
+  await limits.ready?.();
+  const nodeHealth = settings.redisUrl ? new SharedNodeHealth(settings.redisUrl, settings.queuePrefix, router, log) : undefined;
+  await nodeHealth?.start();
 
   let runner: TaskRunner | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  let stopPurge: (() => void) | undefined;
   if (opts.workers) {
     runner = new TaskRunner({ settings, catalog, tasks, storage, uploads, queue, router, log, metrics });
     const wanted = opts.nodes?.length ? opts.nodes : [LOCAL_NODE, ...catalog.nodes.map((n) => n.id)];
-    const lanes = [...new Set(wanted)].map((id) => ({ id, concurrency: catalog.node(id)?.concurrency ?? 4 }));
+    // Test-mode work has its own lane, run by whoever runs the local engines, so that free work never waits in front of paid work.
+    if (wanted.includes(LOCAL_NODE)) wanted.push(LOCAL_TEST_NODE);
+    const lanes = [...new Set(wanted)].map((id) => ({ id, concurrency: id === LOCAL_TEST_NODE ? settings.testConcurrency : catalog.node(id)?.concurrency ?? 4 }));
     await queue.consume(lanes, (job) => runner!.run(job));
+    // Connections made on the admin pages later get their lanes when this process hears of them.
+    connections.onChange((nodes) => {
+      const added = nodes.filter((n) => !opts.nodes?.length || opts.nodes.includes(n.id)).map((n) => ({ id: n.id, concurrency: n.concurrency }));
+      void queue.addLanes(added).catch((err) => log.warn({ err }, 'starting lanes for new connections failed'));
+    });
     if (settings.redisUrl) {
       // Other workers may be alive: only take over tasks whose lease ran out, and queued tasks
       // whose job went missing (e.g. a gateway died between saving and queueing).
@@ -109,9 +137,13 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
       await sweep();
       sweeper = setInterval(sweep, settings.sweepMs);
     } else {
+      // Embedded: no other process serves this database, so requests in flight before a crash are
+      // gone; their Idempotency-Keys need not wait for their leases to run out.
+      await idempotency.releaseAllLeases();
       await dispatcher.recover(true);
     }
     webhooks.startDelivering(events);
+    stopPurge = new RetentionPurge({ db, storage, idempotency, policy: settings, log }).every(settings.purgeEveryMs);
   }
 
   return {
@@ -123,7 +155,7 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
     keys: new ApiKeyService(db),
     ledger,
     tasks,
-    idempotency: new IdempotencyService(db),
+    idempotency,
     uploads,
     waitForTask: (task, seconds) => events.waitFor(tasks, task, seconds),
     events,
@@ -134,15 +166,20 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
     dispatcher,
     runner,
     overrides,
+    connections,
     metrics,
+    limits,
     log,
     async close() {
+      stopPurge?.();
       clearInterval(overridesRefresh);
       clearInterval(sweeper);
       runner?.stop();
       await webhooks.stop();
       await queue.close();
       await events.close();
+      await nodeHealth?.close();
+      await limits.close();
       await closeDb();
     },
   };

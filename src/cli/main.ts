@@ -9,6 +9,8 @@ import { createPlatform, type Platform } from '../platform.js';
 import { publicKey } from '../services/api-keys.js';
 import { auditDatabase, defaultTaskTimeoutMs, formatAudit } from '../services/audit.js';
 import { publicEntry } from '../services/ledger.js';
+import { AioError } from '../../packages/sdk/src/index.js';
+import { CLIENT_COMMANDS, CLIENT_OPTIONS, CLIENT_USAGE, ClientUsageError, runClientCommand } from './client-commands.js';
 import { serve } from './serve.js';
 
 const USAGE = `Usage: aio <command> [options]
@@ -19,6 +21,8 @@ Server
 
 Users, keys and credits (add --json for one JSON object on stdout)
   aio users create --email E [--admin] [--password P]
+  aio users set-password --email E --password P     ends the user's dashboard sessions
+  aio users promote --email E [--demote]            make an administrator (or, with --demote, not)
   aio keys create --user E [--name N] [--test]
   aio keys list --user E
   aio keys revoke KEY_ID
@@ -34,6 +38,7 @@ const OPTIONS = {
   email: { type: 'string' },
   user: { type: 'string' },
   admin: { type: 'boolean' },
+  demote: { type: 'boolean' },
   password: { type: 'string' },
   name: { type: 'string' },
   test: { type: 'boolean' },
@@ -43,6 +48,7 @@ const OPTIONS = {
   'task-timeout': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...CLIENT_OPTIONS,
 } as const;
 
 class UsageError extends Error {}
@@ -60,6 +66,17 @@ async function manage(platform: Platform, words: string[], v: Values): Promise<{
     case 'users create': {
       const user = await platform.users.create({ email: need(v.email, 'email'), password: v.password, admin: v.admin });
       return { json: { id: user.id, email: user.email, admin: user.is_admin === 1 }, text: `created user ${user.email} (${user.id})${user.is_admin ? ' as admin' : ''}` };
+    }
+    case 'users set-password': {
+      const user = await platform.users.requireByEmail(need(v.email, 'email'));
+      await platform.users.setPassword(user.id, need(v.password, 'password'));
+      await platform.db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+      return { json: { id: user.id, email: user.email, password_set: true }, text: `set the password of ${user.email}; their dashboard sessions were ended` };
+    }
+    case 'users promote': {
+      const user = await platform.users.requireByEmail(need(v.email, 'email'));
+      const changed = await platform.users.setAdmin(user.id, !v.demote);
+      return { json: { id: changed.id, email: changed.email, admin: changed.is_admin === 1 }, text: `${changed.email} is ${changed.is_admin ? 'now an administrator' : 'no longer an administrator'}` };
     }
     case 'keys create': {
       const user = await platform.users.requireByEmail(need(v.user, 'user'));
@@ -125,6 +142,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const settings = loadSettings();
   if (command === 'serve' || command === 'worker') return serve(settings, command, values.node ?? []);
+  if (CLIENT_COMMANDS.includes(command)) return client(positionals, values, settings);
 
   const platform = await createPlatform(settings, { workers: false, logger: pino({ level: 'silent' }) });
   try {
@@ -138,5 +156,19 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = err instanceof UsageError ? 2 : 1;
   } finally {
     await platform.close();
+  }
+}
+
+/** The client commands: no database, only the server at AIO_BASE_URL. */
+async function client(words: string[], values: Values, settings: ReturnType<typeof loadSettings>): Promise<void> {
+  try {
+    await runClientCommand(words, values, settings, { stdout: process.stdout, stderr: process.stderr });
+  } catch (err) {
+    const usage = err instanceof ClientUsageError;
+    const known = err instanceof AioError ? err : undefined;
+    const message = usage || known ? (err as Error).message : String((err as Error).stack ?? err);
+    if (values.json) process.stdout.write(`${JSON.stringify({ error: { code: known?.code ?? (usage ? 'usage' : 'internal_error'), message, param: known?.param, request_id: known?.requestId } })}\n`);
+    else process.stderr.write(`aio: ${message}${known ? ` [${known.code}${known.requestId ? `, request ${known.requestId}` : ''}]` : ''}\n${usage ? `\n${CLIENT_USAGE}` : ''}`);
+    process.exitCode = usage ? 2 : 1;
   }
 }

@@ -80,6 +80,14 @@ export interface Settings {
   sseHeartbeatMs: number;
   /** Set when generated files go to an S3-compatible bucket instead of AIO_DATA_DIR/files. */
   s3?: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string };
+  /** Encrypts provider credentials stored from the admin pages (AIO_SECRET_KEY); else a key generated into dataDir. */
+  secretKey?: string;
+  /** Outgoing mail (password reset e-mails): `smtp://user:pass@host:port` or `smtps://...`; none = no e-mail. */
+  smtpUrl?: string;
+  /** The From address of the mail we send. */
+  mailFrom: string;
+  /** Where the `aio` client commands (generate, tasks, chat) send requests, with which key. */
+  client: { baseUrl: string; apiKey?: string };
   env: NodeJS.ProcessEnv;
 }
 
@@ -152,6 +160,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     webhookRetryBaseMs: Math.max(10, int(env, 'AIO_WEBHOOK_RETRY_BASE_MS', 5000)),
     sseHeartbeatMs: Math.max(100, int(env, 'AIO_SSE_HEARTBEAT_MS', 15_000)),
     s3: s3Settings(env),
+    secretKey: env.AIO_SECRET_KEY || undefined,
+    smtpUrl: env.AIO_SMTP_URL || undefined,
+    mailFrom: env.AIO_MAIL_FROM || 'API in One <no-reply@localhost>',
+    client: { baseUrl: (env.AIO_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, ''), apiKey: env.AIO_API_KEY || undefined },
     env,
   };
 }

@@ -20,12 +20,15 @@ export interface OpenedDatabase {
 }
 
 /** Opens SQLite (a file path) or PostgreSQL (`postgres://...`) and migrates it. */
-export async function openDatabase(url: string, opts: { poolSize?: number } = {}): Promise<OpenedDatabase> {
+export async function openDatabase(url: string, opts: { poolSize?: number; onIdleError?: (err: Error) => void } = {}): Promise<OpenedDatabase> {
   let db: Db;
   let kind: DbKind;
   if (isPostgresUrl(url)) {
     kind = 'postgres';
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    // An idle connection the server drops (restart, pg_terminate_backend) must not crash the
+    // process: the pool discards it and the next query opens a new one.
+    pool.on('error', (err) => opts.onIdleError?.(err));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     kind = 'sqlite';

@@ -138,6 +138,10 @@ export interface RedemptionCodesTable {
   created_at: string;
   redeemed_by: string | null;
   redeemed_at: string | null;
+  /** After this time the code can no longer be redeemed (008); null = never. */
+  expires_at: string | null;
+  /** Set when an admin voided the code (008). */
+  voided_at: string | null;
 }
 
 export type OrderStatus = 'pending' | 'paid' | 'expired' | 'failed';
@@ -296,6 +300,41 @@ export interface ChatRequestsTable {
   completion: string | null;
 }
 
+// --- provider connections, password resets (008) ----------------------------------------
+
+export interface ConnectionsTable {
+  /** The node id (queues and tasks name it). */
+  id: string;
+  provider: string;
+  name: string | null;
+  /** null: the provider's default base URL. */
+  base_url: string | null;
+  /** AES-256-GCM sealed API key (src/lib/secret-box.ts); null = none. */
+  api_key_encrypted: string | null;
+  api_key_last4: string | null;
+  /** JSON array of model ids. */
+  models: string;
+  concurrency: number;
+  priority: number;
+  weight: number;
+  enabled: number;
+  last_check_at: string | null;
+  last_check_ok: number | null;
+  last_check_message: string | null;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface PasswordResetsTable {
+  /** SHA-256 (hex) of the token sent by e-mail. */
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   users: UsersTable;
@@ -313,4 +352,6 @@ export interface Database {
   task_webhooks: TaskWebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   chat_requests: ChatRequestsTable;
+  connections: ConnectionsTable;
+  password_resets: PasswordResetsTable;
 }

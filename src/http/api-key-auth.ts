@@ -29,7 +29,7 @@ function presentedKey(req: FastifyRequest): string | undefined {
 
 export async function authenticateApiKey(req: FastifyRequest, platform: Platform, limiter: RateLimiter): Promise<ApiAuth> {
   const auth = await platform.keys.authenticate(presentedKey(req));
-  limiter.take(auth.key.id);
+  await limiter.take(auth.key.id);
   const last = auth.key.last_used_at ? Date.parse(auth.key.last_used_at) : 0;
   if (Date.now() - last > TOUCH_EVERY_MS) void platform.keys.touch(auth.key.id).catch(() => undefined);
   return auth;

@@ -1,25 +1,22 @@
-// Per-key token bucket in this process: `perMinute` requests a minute, bursts up to the same.
+// Per-key token bucket: `perMinute` requests a minute, bursts up to the same. The counts live in a
+// TokenBucketStore: this process's memory, or Redis shared by every gateway (REDIS_URL).
 import { AppError } from '../lib/app-error.js';
+import { MemoryTokenBuckets, type TokenBucketStore } from '../services/limit-stores.js';
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(
+    private readonly perMinute: number,
+    private readonly store: TokenBucketStore = new MemoryTokenBuckets(),
+  ) {}
 
-  constructor(private readonly perMinute: number) {}
-
-  take(id: string, now = Date.now()): void {
+  /** Takes one request from `id`'s bucket, or throws 429 rate_limit_exceeded with Retry-After. */
+  async take(id: string): Promise<void> {
     if (this.perMinute === 0) return; // 0 turns limiting off
-    const bucket = this.buckets.get(id) ?? { tokens: this.perMinute, at: now };
-    bucket.tokens = Math.min(this.perMinute, bucket.tokens + ((now - bucket.at) * this.perMinute) / 60_000);
-    bucket.at = now;
-    if (bucket.tokens < 1) {
-      this.buckets.set(id, bucket);
-      const retryAfter = Math.ceil(((1 - bucket.tokens) * 60_000) / this.perMinute / 1000);
-      throw new AppError(429, 'rate_limit_exceeded', `Too many requests for this API key (limit ${this.perMinute} a minute). Retry in ${retryAfter} s.`, {
-        headers: { 'retry-after': String(retryAfter) },
-      });
-    }
-    bucket.tokens -= 1;
-    this.buckets.set(id, bucket);
-    if (this.buckets.size > 100_000) this.buckets.clear();
+    const waitMs = await this.store.take(id, this.perMinute, this.perMinute / 60_000);
+    if (waitMs <= 0) return;
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    throw new AppError(429, 'rate_limit_exceeded', `Too many requests for this API key (limit ${this.perMinute} a minute). Retry in ${retryAfter} s.`, {
+      headers: { 'retry-after': String(retryAfter) },
+    });
   }
 }

@@ -57,7 +57,7 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
   installErrorHandling(app);
   const routes = collectRoutes(app);
 
-  const deps: HttpDeps = { platform, limiter: new RateLimiter(platform.settings.rateLimitPerMinute) };
+  const deps: HttpDeps = { platform, limiter: new RateLimiter(platform.settings.rateLimitPerMinute, platform.limits.buckets) };
   healthRoutes(app, deps);
   metricsRoutes(app, deps);
   modelRoutes(app, { ...deps, routes });

@@ -109,6 +109,13 @@ export interface ProviderContext {
   progress?(percent: number): void;
   /** True once the client asked to cancel: a queue-style adapter cancels upstream and throws UpstreamCanceled. */
   cancelRequested?(): Promise<boolean>;
+  /**
+   * Keeps a value with the task (e.g. the upstream's request id) before the adapter waits on it,
+   * so that after a crash the next attempt resumes that request instead of paying for another;
+   * null forgets it. `recall` answers what an earlier attempt kept.
+   */
+  remember?(key: string, value: unknown): Promise<void>;
+  recall?(key: string): unknown;
 }
 
 export type Operation<I, O> = (input: I, ctx: ProviderContext) => Promise<O>;
@@ -126,10 +133,33 @@ export interface ProviderOperations {
 
 export type OperationName = keyof ProviderOperations;
 
+/** What a connection test found, in words an operator reads on the admin page. */
+export interface CheckResult {
+  ok: boolean;
+  /** e.g. "Connected: the key was accepted (42 models listed)." or "The key was refused (401)." */
+  message: string;
+  /** The upstream's HTTP status, when it answered. */
+  status?: number;
+}
+
+/** What a connection test gets besides the credentials. */
+export interface CheckContext {
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+/**
+ * One cheap, real call that shows whether the credentials work (e.g. listing models), costing
+ * nothing upstream. Never throws: network failures and refusals are results too.
+ */
+export type CheckOperation = (credentials: ProviderCredentials, ctx: CheckContext) => Promise<CheckResult>;
+
 export interface Provider {
   /** Provider id used in config, e.g. `ideogram`, `openai`, `local`. */
   readonly id: string;
   /** Whether the provider needs an API key / base URL to be usable. */
   readonly needsCredentials: boolean;
   readonly operations: ProviderOperations;
+  /** The connection test of the admin pages (credentials in `ctx.credentials`). */
+  readonly check?: CheckOperation;
 }

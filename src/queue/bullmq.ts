@@ -15,7 +15,8 @@ export class BullMqQueue implements TaskQueue {
   /** Producers' connection: fails commands at once while disconnected, and after a timeout when Redis does not answer. */
   private readonly producer: Redis;
   private readonly queues = new Map<string, Queue>();
-  private readonly workers: Worker[] = [];
+  private readonly workers = new Map<string, Worker>();
+  private handler?: JobHandler;
   private readonly timeoutMs: number;
 
   constructor(
@@ -61,7 +62,19 @@ export class BullMqQueue implements TaskQueue {
   }
 
   async consume(nodes: Array<{ id: string; concurrency: number }>, handler: JobHandler): Promise<void> {
+    this.handler = handler;
+    await this.addLanes(nodes);
+  }
+
+  async addLanes(nodes: Array<{ id: string; concurrency: number }>): Promise<void> {
+    const handler = this.handler;
+    if (!handler) throw new Error('addLanes before consume');
     for (const node of nodes) {
+      const running = this.workers.get(node.id);
+      if (running) {
+        running.concurrency = node.concurrency;
+        continue;
+      }
       const worker = new Worker<TaskJob>(`node-${node.id}`, (job) => handler(job.data), {
         connection: this.connection,
         prefix: this.opts.prefix ?? 'aio',
@@ -71,7 +84,7 @@ export class BullMqQueue implements TaskQueue {
         maxStalledCount: 5,
       });
       worker.on('error', () => undefined); // connection blips are retried by ioredis
-      this.workers.push(worker);
+      this.workers.set(node.id, worker);
     }
   }
 
@@ -87,7 +100,7 @@ export class BullMqQueue implements TaskQueue {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.workers.map((w) => w.close()));
+    await Promise.allSettled([...this.workers.values()].map((w) => w.close()));
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();
     this.producer.disconnect();

@@ -33,6 +33,13 @@ export class InProcessQueue implements TaskQueue {
     for (const id of this.lanes.keys()) this.drain(id);
   }
 
+  async addLanes(nodes: Array<{ id: string; concurrency: number }>): Promise<void> {
+    for (const node of nodes) {
+      this.lane(node.id).concurrency = node.concurrency;
+      this.drain(node.id);
+    }
+  }
+
   async depth(): Promise<Record<string, number>> {
     return Object.fromEntries([...this.lanes].map(([id, lane]) => [id, lane.waiting.length]));
   }

@@ -25,6 +25,11 @@ export interface TaskQueue {
   enqueue(job: TaskJob, opts?: { delayMs?: number }): Promise<void>;
   /** Starts running jobs of these nodes with at most `concurrency` at once per node. */
   consume(nodes: Array<{ id: string; concurrency: number }>, handler: JobHandler): Promise<void>;
+  /**
+   * After `consume`: starts more lanes, or changes a running lane's concurrency, with the same
+   * handler (nodes connected or changed on the admin pages while the process runs).
+   */
+  addLanes(nodes: Array<{ id: string; concurrency: number }>): Promise<void>;
   /** Jobs waiting (not yet running) per node. */
   depth(): Promise<Record<string, number>>;
   /** Resolves when the queue can take jobs now; throws (soon) when it cannot, e.g. Redis is down. */

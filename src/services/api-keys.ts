@@ -50,6 +50,14 @@ export interface CreateKeyInput {
   allowedModels?: string[] | null;
 }
 
+/** Changes to a key's settings (PATCH); undefined leaves a field as it is. */
+export interface KeyChanges {
+  name?: string;
+  expiresAt?: string | null;
+  creditLimit?: number | null;
+  allowedModels?: string[] | null;
+}
+
 /** What a key looks like from the outside: never the hash; money in decimal credits. */
 export function publicKey(k: ApiKey) {
   return {
@@ -123,6 +131,51 @@ export class ApiKeyService {
     const key = await this.db.updateTable('api_keys').set({ name }).where('id', '=', keyId).where('user_id', '=', userId).returningAll().executeTakeFirst();
     if (!key) throw new AppError(404, 'not_found', `No API key with id '${keyId}'.`);
     return key;
+  }
+
+  /** A key of `userId`, or the 404 another account's key (or a missing one) gets. */
+  async getOwned(keyId: string, userId: string): Promise<ApiKey> {
+    const key = await this.db.selectFrom('api_keys').selectAll().where('id', '=', keyId).where('user_id', '=', userId).executeTakeFirst();
+    if (!key) throw new AppError(404, 'not_found', `No API key with id '${keyId}'.`);
+    return key;
+  }
+
+  /**
+   * Changes a key's settings; a field left out stays as it is. `expiresAt`, `creditLimit`
+   * (micro-credits) and `allowedModels` take null for none. A limit below what the key has
+   * spent is allowed: the key then refuses new tasks with `key_credit_limit_reached`.
+   */
+  async update(keyId: string, userId: string, changes: KeyChanges): Promise<ApiKey> {
+    const set: Partial<ApiKey> = {};
+    if (changes.name !== undefined) set.name = changes.name;
+    if (changes.expiresAt !== undefined) set.expires_at = changes.expiresAt;
+    if (changes.creditLimit !== undefined) set.credit_limit = changes.creditLimit;
+    if (changes.allowedModels !== undefined) set.allowed_models = changes.allowedModels?.length ? JSON.stringify(changes.allowedModels) : null;
+    if (Object.keys(set).length === 0) return this.getOwned(keyId, userId);
+    const key = await this.db.updateTable('api_keys').set(set).where('id', '=', keyId).where('user_id', '=', userId).returningAll().executeTakeFirst();
+    if (!key) throw new AppError(404, 'not_found', `No API key with id '${keyId}'.`);
+    return key;
+  }
+
+  /**
+   * Rolls a key: a new secret for the same key (its id, name, mode, limits and spending stay);
+   * the old secret stops working at once. A revoked key cannot be rolled.
+   */
+  async roll(keyId: string, userId: string): Promise<{ key: string; record: ApiKey }> {
+    const current = await this.getOwned(keyId, userId);
+    if (current.revoked_at) throw new AppError(409, 'api_key_revoked', 'This API key is revoked; create a new one instead.', { param: 'id' });
+    const secret = randomToken(40);
+    const key = `aio_${current.livemode ? '' : 'test_'}${secret}`;
+    const record = await this.db
+      .updateTable('api_keys')
+      .set({ prefix: key.slice(0, key.length - 40 + 4), lookup: secret.slice(0, LOOKUP_LEN), hash: sha256Hex(key) })
+      .where('id', '=', keyId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (!record) throw new AppError(409, 'api_key_revoked', 'This API key is revoked; create a new one instead.', { param: 'id' });
+    return { key, record };
   }
 
   /** Revokes a key (of `userId` when given); revoking twice is harmless. */

@@ -1,7 +1,8 @@
 // Redemption codes: `AIO-XXXX-XXXX-XXXX`, made in bulk by an admin, each worth an amount of
 // credits (kept in micro-credits) and good exactly once. Redeeming marks the code (a conditional UPDATE that only an
 // unredeemed code passes) and credits the ledger in one transaction, so however many requests
-// race for a code, one wins and the others change nothing.
+// race for a code, one wins and the others change nothing. An admin may void an unused code, and
+// a code may carry an expiry time after which it can no longer be redeemed.
 import type { Db } from '../db/database.js';
 import type { RedemptionCodesTable } from '../db/schema.js';
 import { AppError, invalidParam } from '../lib/app-error.js';
@@ -30,6 +31,15 @@ function makeCode(): string {
   return normalizeCode(`AIO${randomToken(12).toUpperCase()}`)!;
 }
 
+export type CodeStatus = 'active' | 'redeemed' | 'voided' | 'expired';
+
+export function codeStatus(c: Pick<RedemptionCode, 'redeemed_at' | 'voided_at' | 'expires_at'>, now = nowIso()): CodeStatus {
+  if (c.redeemed_at) return 'redeemed';
+  if (c.voided_at) return 'voided';
+  if (c.expires_at && c.expires_at <= now) return 'expired';
+  return 'active';
+}
+
 export function publicCode(c: RedemptionCode & { redeemed_by_email?: string | null }) {
   return {
     id: c.id,
@@ -40,6 +50,9 @@ export function publicCode(c: RedemptionCode & { redeemed_by_email?: string | nu
     redeemed_by: c.redeemed_by,
     redeemed_by_email: c.redeemed_by_email ?? null,
     redeemed_at: c.redeemed_at,
+    expires_at: c.expires_at,
+    voided_at: c.voided_at,
+    status: codeStatus(c),
   };
 }
 
@@ -50,7 +63,7 @@ export class RedemptionCodeService {
   ) {}
 
   /** `creditsMicro`: what each code is worth, in micro-credits. */
-  async generate(input: { count: number; creditsMicro: number; note?: string | null; createdBy?: string | null }): Promise<RedemptionCode[]> {
+  async generate(input: { count: number; creditsMicro: number; note?: string | null; createdBy?: string | null; expiresAt?: string | null }): Promise<RedemptionCode[]> {
     const { count, creditsMicro } = input;
     if (!Number.isInteger(count) || count < 1 || count > MAX_CODES_PER_BATCH)
       throw invalidParam('count', `'count' must be a whole number from 1 to ${MAX_CODES_PER_BATCH}.`);
@@ -68,6 +81,8 @@ export class RedemptionCodeService {
       created_at: createdAt,
       redeemed_by: null,
       redeemed_at: null,
+      expires_at: input.expiresAt ?? null,
+      voided_at: null,
     }));
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < rows.length; i += 100) await trx.insertInto('redemption_codes').values(rows.slice(i, i + 100)).execute();
@@ -80,21 +95,64 @@ export class RedemptionCodeService {
     const code = normalizeCode(raw);
     if (!code) throw new AppError(404, 'code_not_found', 'That is not a valid redemption code.', { param: 'code' });
     return this.db.transaction().execute(async (trx) => {
+      const now = nowIso();
       const taken = await trx
         .updateTable('redemption_codes')
-        .set({ redeemed_by: userId, redeemed_at: nowIso() })
+        .set({ redeemed_by: userId, redeemed_at: now })
         .where('code', '=', code)
         .where('redeemed_at', 'is', null)
+        .where('voided_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
         .returning(['credits_micro'])
         .executeTakeFirst();
       if (!taken) {
-        const exists = await trx.selectFrom('redemption_codes').select('id').where('code', '=', code).executeTakeFirst();
-        if (!exists) throw new AppError(404, 'code_not_found', 'That is not a valid redemption code.', { param: 'code' });
+        const found = await trx.selectFrom('redemption_codes').select(['redeemed_at', 'voided_at', 'expires_at']).where('code', '=', code).executeTakeFirst();
+        if (!found) throw new AppError(404, 'code_not_found', 'That is not a valid redemption code.', { param: 'code' });
+        const status = codeStatus(found, now);
+        if (status === 'voided') throw new AppError(410, 'code_voided', 'That code was withdrawn and can no longer be redeemed.', { param: 'code' });
+        if (status === 'expired') throw new AppError(410, 'code_expired', 'That code has expired.', { param: 'code' });
         throw new AppError(409, 'code_already_redeemed', 'That code has already been redeemed.', { param: 'code' });
       }
       const entry = await this.ledger.credit(userId, taken.credits_micro, 'redeem', `Redeemed code ${code}`, trx);
       return { creditsMicro: taken.credits_micro, balanceMicro: entry.balance_after, code };
     });
+  }
+
+  /** Voids an unused code (404 unknown, 409 once redeemed); voiding twice is harmless. */
+  async void(id: string): Promise<RedemptionCode> {
+    const voided = await this.db
+      .updateTable('redemption_codes')
+      .set({ voided_at: nowIso() })
+      .where('id', '=', id)
+      .where('redeemed_at', 'is', null)
+      .where('voided_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (voided) return voided;
+    const found = await this.requireCode(id);
+    if (found.redeemed_at) throw new AppError(409, 'code_already_redeemed', 'That code has already been redeemed; it cannot be voided.', { param: 'id' });
+    return found;
+  }
+
+  /** Sets (or with null, clears) when an unused code expires; 409 once redeemed or voided. */
+  async setExpiry(id: string, expiresAt: string | null): Promise<RedemptionCode> {
+    const changed = await this.db
+      .updateTable('redemption_codes')
+      .set({ expires_at: expiresAt })
+      .where('id', '=', id)
+      .where('redeemed_at', 'is', null)
+      .where('voided_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (changed) return changed;
+    const found = await this.requireCode(id);
+    throw new AppError(409, found.redeemed_at ? 'code_already_redeemed' : 'code_voided', `That code is ${found.redeemed_at ? 'redeemed' : 'voided'}; its expiry no longer matters.`, { param: 'id' });
+  }
+
+  private async requireCode(id: string): Promise<RedemptionCode> {
+    const found = await this.db.selectFrom('redemption_codes').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!found) throw new AppError(404, 'code_not_found', `There is no code with id '${id}'.`, { param: 'id' });
+    return found;
   }
 
   async list(opts: { limit: number; before?: string; redeemed?: boolean }): Promise<Array<RedemptionCode & { redeemed_by_email: string | null }>> {

@@ -58,6 +58,13 @@ export class UserService {
     return user;
   }
 
+  /** Makes an account an administrator, or a normal account again. */
+  async setAdmin(userId: string, admin: boolean): Promise<User> {
+    const user = await this.db.updateTable('users').set({ is_admin: admin ? 1 : 0 }).where('id', '=', userId).returningAll().executeTakeFirst();
+    if (!user) throw new AppError(404, 'user_not_found', `No user with id '${userId}'.`, { param: 'id' });
+    return user;
+  }
+
   async requireByEmail(email: string): Promise<User> {
     const user = await this.findByEmail(email);
     if (!user) throw new AppError(404, 'user_not_found', `No user with email ${email}.`, { param: 'email' });

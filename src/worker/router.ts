@@ -6,6 +6,15 @@ import type { BreakerState, NodeHealth } from './node-health.js';
 
 export type { BreakerState, NodeHealth };
 
+/** A breaker that opened or closed, as shared with other processes (shared-node-health.ts). */
+export interface BreakerChange {
+  id: string;
+  /** When it opened (ms since the epoch), or null: closed. */
+  openedAt: number | null;
+  consecutiveFailures: number;
+  lastError: string | null;
+}
+
 interface Health {
   consecutiveFailures: number;
   openedAt: number | null;
@@ -18,6 +27,7 @@ interface Health {
 
 export class NodeRouter {
   private readonly health = new Map<string, Health>();
+  private listener?: (change: BreakerChange) => void;
 
   constructor(
     private readonly catalog: Catalog,
@@ -65,6 +75,24 @@ export class NodeRouter {
     return chosen;
   }
 
+  /** Called on every breaker this process opens or closes (to tell the other processes). */
+  onBreakerChange(listener: (change: BreakerChange) => void): void {
+    this.listener = listener;
+  }
+
+  /** Takes over a breaker change another process made; not announced again. */
+  adopt(change: BreakerChange): void {
+    const h = this.h(change.id);
+    h.openedAt = change.openedAt;
+    h.consecutiveFailures = change.consecutiveFailures;
+    if (change.lastError) h.lastError = change.lastError;
+    if (change.openedAt === null) h.probing = false;
+  }
+
+  private announce(id: string, h: Health): void {
+    this.listener?.({ id, openedAt: h.openedAt, consecutiveFailures: h.consecutiveFailures, lastError: h.lastError });
+  }
+
   started(id: string): void {
     this.h(id).inFlight++;
   }
@@ -73,9 +101,11 @@ export class NodeRouter {
     const h = this.h(id);
     h.inFlight = Math.max(0, h.inFlight - 1);
     h.succeeded++;
+    const wasOpen = h.openedAt !== null;
     h.consecutiveFailures = 0;
     h.openedAt = null;
     h.probing = false;
+    if (wasOpen) this.announce(id, h);
   }
 
   /** `countsAgainstNode`: only upstream faults (retryable ones) trip the breaker, not bad prompts. */
@@ -86,8 +116,10 @@ export class NodeRouter {
     h.lastError = message;
     if (!countsAgainstNode) return;
     h.consecutiveFailures++;
-    if (h.probing || h.consecutiveFailures >= this.opts.failureThreshold) h.openedAt = this.now();
+    const opens = h.probing || h.consecutiveFailures >= this.opts.failureThreshold;
+    if (opens) h.openedAt = this.now();
     h.probing = false;
+    if (opens) this.announce(id, h);
   }
 
   snapshot(): NodeHealth[] {

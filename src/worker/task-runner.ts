@@ -15,7 +15,7 @@ import type { TaskRow, TaskService } from '../services/tasks.js';
 import type { UploadService } from '../services/uploads.js';
 import type { Storage } from '../storage/types.js';
 import type { NodeRouter } from './router.js';
-import { LOCAL_NODE, type Metrics } from './shared.js';
+import { LOCAL_NODE, LOCAL_TEST_NODE, type Metrics } from './shared.js';
 
 export interface RunnerDeps {
   settings: Settings;
@@ -44,7 +44,8 @@ export class TaskRunner {
 
   async run(job: TaskJob): Promise<void> {
     const { tasks, catalog, router, settings } = this.deps;
-    const task = await tasks.claim(job.taskId, job.node, settings.leaseMs);
+    // The test lane is a queue of the local node, not a node of its own: tasks say they ran on `local`.
+    const task = await tasks.claim(job.taskId, job.node === LOCAL_TEST_NODE ? LOCAL_NODE : job.node, settings.leaseMs);
     if (!task) return; // finished, canceled, or another worker has it
     const log = this.deps.log.child({ task_id: task.id, node: job.node, request_id: task.request_id, attempt: task.attempts, type: task.type });
     const model = catalog.model(task.model);
@@ -60,6 +61,7 @@ export class TaskRunner {
     router.started(job.node);
     log.info({ model: task.model, provider: providerId }, 'task started');
     let lastProgress = 0;
+    const upstreamState = JSON.parse(task.upstream_state ?? '{}') as Record<string, unknown>;
     try {
       const ctx: ProviderContext = {
         signal: this.aborts.signal,
@@ -73,6 +75,13 @@ export class TaskRunner {
           void tasks.setProgress(task.id, percent).catch(() => undefined);
         },
         cancelRequested: () => tasks.cancelRequested(task.id),
+        // Kept on the task row, so a later attempt (after a crash) finds it.
+        remember: async (key, value) => {
+          if (value === null) delete upstreamState[key];
+          else upstreamState[key] = value;
+          await tasks.saveUpstreamState(task.id, upstreamState);
+        },
+        recall: (key) => upstreamState[key],
       };
       const result = await modality.execute({
         taskId: task.id,
@@ -89,6 +98,8 @@ export class TaskRunner {
       if (done && this.deps.metrics) this.deps.metrics.taskFinished((await tasks.get(task.id)) ?? task, 'succeeded', job.node, Date.now() - started);
       log.info({ ms: Date.now() - started, recorded: done }, 'task succeeded');
     } catch (err) {
+      // The attempt's upstream request is over: a retry makes a new one. A shutdown keeps it, to resume.
+      if (Object.keys(upstreamState).length && !this.aborts.signal.aborted) await tasks.saveUpstreamState(task.id, {}).catch(() => undefined);
       await this.handleFailure(task, job, err, log, started);
     } finally {
       clearInterval(lease);

@@ -142,7 +142,8 @@ describe('every modality in test mode, served by the local engines', () => {
   test('a tool whose input URL points at a private address fails the task without fetching it', async () => {
     const res = await server.api('POST', TOOLS, { key, body: { model: 'aio-upscale', image_url: `${server.url}/healthz` }, headers: { prefer: 'wait=30' } });
     assert.equal(res.body.status, 'failed');
-    assert.equal(res.body.error.code, 'image_fetch_failed');
+    assert.equal(res.body.error.code, 'invalid_image_url');
+    assert.match(res.body.error.message, /not allowed|private|loopback/i);
   });
 });
 

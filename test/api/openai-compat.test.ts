@@ -11,11 +11,12 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 describe('the openai client against /v1', () => {
   let server: TestServer;
   let client: OpenAI;
+  let key: string;
 
   before(async () => {
     server = await startTestServer();
-    const account = await server.account({ test: true });
-    client = new OpenAI({ apiKey: account.key, baseURL: `${server.url}/v1`, maxRetries: 0 });
+    key = (await server.account({ test: true })).key;
+    client = new OpenAI({ apiKey: key, baseURL: `${server.url}/v1`, maxRetries: 0 });
   });
   after(async () => {
     await server?.close();
@@ -51,8 +52,8 @@ describe('the openai client against /v1', () => {
   test('a retried request with the same Idempotency-Key makes no new tasks', async () => {
     const body = { model: 'aio-poster', prompt: 'A paper boat', n: 2 };
     const headers = { 'idempotency-key': `retry-${Date.now()}` };
-    const first = await server.api('POST', '/v1/images/generations', { key: client.apiKey, body, headers });
-    const again = await server.api('POST', '/v1/images/generations', { key: client.apiKey, body, headers });
+    const first = await server.api('POST', '/v1/images/generations', { key, body, headers });
+    const again = await server.api('POST', '/v1/images/generations', { key, body, headers });
     assert.equal(first.status, 200, JSON.stringify(first.body));
     assert.equal(again.headers.get('aio-task-ids'), first.headers.get('aio-task-ids'));
     assert.deepEqual(again.body.data, first.body.data);
@@ -66,7 +67,7 @@ describe('the openai client against /v1', () => {
     assert.equal(err.param, 'size');
     assert.equal(err.type, 'invalid_request_error');
     assert.match(err.message, /WIDTHxHEIGHT/);
-    const raw = await server.api('POST', '/v1/images/generations', { key: client.apiKey, body: { model: 'aio-poster', prompt: 'x', size: '0x10' } });
+    const raw = await server.api('POST', '/v1/images/generations', { key, body: { model: 'aio-poster', prompt: 'x', size: '0x10' } });
     assert.deepEqual(Object.keys(raw.body.error).sort(), ['code', 'message', 'param', 'type']);
     const unknown = await client.images.generate({ model: 'no-such-model', prompt: 'x' }).catch((e) => e);
     assert.equal(unknown.status, 400);
@@ -79,7 +80,7 @@ describe('the openai client against /v1', () => {
     assert.ok(err instanceof OpenAI.AuthenticationError, String(err));
     assert.equal(err.status, 401);
     assert.equal(err.code, 'invalid_api_key');
-    const missing = await server.api('GET', '/v1/no-such-thing', { key: client.apiKey });
+    const missing = await server.api('GET', '/v1/no-such-thing', { key });
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error.code, 'route_not_found');
     assert.equal(missing.body.error.param, null, 'OpenAI’s envelope always has param');

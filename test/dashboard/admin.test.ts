@@ -171,11 +171,11 @@ for (const target of await dbTargets()) {
       assert.match(csv.headers.get('content-type')!, /^text\/csv/);
       assert.match(csv.headers.get('content-disposition')!, /^attachment; filename="redemption-codes-\d{4}-\d{2}-\d{2}\.csv"$/);
       const lines = csv.text.trim().split('\r\n');
-      assert.equal(lines[0], 'code,credits,note,created_at,redeemed_by,redeemed_by_email,redeemed_at');
+      assert.equal(lines[0], 'code,credits,note,created_at,redeemed_by,redeemed_by_email,redeemed_at,expires_at,voided_at,status');
       const firstLine = lines.find((l) => l.startsWith(first.code))!;
       assert.ok(firstLine.startsWith(`${first.code},75,"Launch, ""week"" 1",`), firstLine);
       assert.ok(firstLine.includes(`,${user.userId},${user.email},`));
-      assert.ok(lines.some((l) => l.startsWith(second.code) && l.endsWith(',,,')));
+      assert.ok(lines.some((l) => l.startsWith(second.code) && l.endsWith(',,,,,active')));
 
       expectError(await admin.post('/api/admin/redemption-codes', { count: 1001, credits: 5 }), 400, 'invalid_parameter', 'count');
       expectError(await admin.post('/api/admin/redemption-codes', { count: 1, credits: 0 }), 400, 'invalid_parameter', 'credits');

@@ -68,7 +68,14 @@ test('a gateway hears at once when a worker process finishes a task', { skip, ti
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   worker = spawn(process.execPath, [BIN, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  worker.stderr!.on('data', (d) => process.env.TEST_LOG_LEVEL && process.stderr.write(d));
+  let workerLog = '';
+  worker.stderr!.on('data', (d) => {
+    workerLog = (workerLog + d).slice(-4000);
+    if (process.env.TEST_LOG_LEVEL) process.stderr.write(d);
+  });
+  // A worker that dies fails the test at once, with what it said, instead of leaving it waiting.
+  const workerDied = new Promise<never>((_, reject) => worker!.once('exit', (code) => reject(new Error(`the worker exited (${code}):\n${workerLog}`))));
+  workerDied.catch(() => undefined);
 
   const user = await gateway.users.create({ email: 'distributed-events@example.com' });
   const { key } = await gateway.keys.create(user.id, { test: true });
@@ -79,7 +86,7 @@ test('a gateway hears at once when a worker process finishes a task', { skip, ti
   // The worker is up once it has run a task.
   const first = (await (await call('/api/v1/images/generations', { method: 'POST', body: poster('WARM UP') })).json()) as { id: string };
   const warm = await openSse(`${url}/api/v1/tasks/${first.id}/events`, { authorization: `Bearer ${key}` });
-  await warm.ended;
+  await Promise.race([warm.ended, workerDied]);
   assert.deepEqual(warm.events.map((e) => e.event).filter((t) => t !== 'progress'), ['queued', 'running', 'succeeded'], 'the gateway streamed what the worker did');
   assert.equal(warm.events.at(-1)!.data.status, 'succeeded');
 

@@ -31,7 +31,7 @@ for (const target of await dbTargets()) {
 
       const history = await server.platform.events.after(res.body.id, 0);
       assert.deepEqual(history.map((e) => [e.seq, e.type]), [[1, 'queued'], [2, 'running'], [3, 'succeeded']]);
-      assert.equal(JSON.parse(history[1]!.data).node, 'local');
+      assert.equal(JSON.parse(history[1]!.data).node, res.body.node, 'the running event names the node');
     });
 
     test('a wait that runs out answers 202 with the task as it is', async () => {

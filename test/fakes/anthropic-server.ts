@@ -90,6 +90,11 @@ export async function startFakeAnthropic(opts: FakeOptions = {}): Promise<FakeAn
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest): Promise<void> {
     try {
+      // GET /v1/models: the models the key may use (the admin pages' connection test).
+      if (rec.method === 'GET' && rec.path === '/v1/models') {
+        if (req.headers['x-api-key'] !== fake.apiKey) throw new ApiError(401, 'invalid x-api-key');
+        return sendJson(res, 200, { data: [{ type: 'model', id: 'claude-sonnet-4-20250514', display_name: 'Claude Sonnet 4', created_at: '2025-05-22T00:00:00Z' }], has_more: false, first_id: 'claude-sonnet-4-20250514', last_id: 'claude-sonnet-4-20250514' });
+      }
       if (rec.method !== 'POST' || rec.path !== '/v1/messages') throw new ApiError(404, `Not found: ${rec.method} ${rec.path}`);
       if (req.headers['x-api-key'] !== fake.apiKey) throw new ApiError(401, 'invalid x-api-key');
       if (req.headers['anthropic-version'] !== '2023-06-01') throw invalid('anthropic-version: header is required');

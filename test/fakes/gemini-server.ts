@@ -101,6 +101,9 @@ export async function startFakeGemini(opts: FakeOptions = {}): Promise<FakeGemin
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest): Promise<void> {
     try {
       checkKey(req.headers['x-goog-api-key']);
+      // GET /v1beta/models: the models the key may use (the admin pages' connection test).
+      if (rec.method === 'GET' && rec.path === '/v1beta/models')
+        return sendJson(res, 200, { models: VEO_MODELS.map((id) => ({ name: `models/${id}`, supportedGenerationMethods: ['predictLongRunning'] })) });
       const submit = /^\/v1beta\/models\/([^/:]+):predictLongRunning$/.exec(rec.path);
       if (submit && rec.method === 'POST') return await start(res, rec, decodeURIComponent(submit[1]!));
       const poll = /^\/v1beta\/(models\/([^/]+)\/operations\/([^/]+))$/.exec(rec.path);

@@ -119,6 +119,11 @@ export async function startFakeOpenAIChat(opts: FakeOptions = {}): Promise<FakeO
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest): Promise<void> {
     try {
+      // GET /v1/models: the models the key may use (the admin pages' connection test).
+      if (rec.method === 'GET' && rec.path === '/v1/models') {
+        checkAuth(req.headers.authorization, fake.apiKey);
+        return sendJson(res, 200, { object: 'list', data: ['gpt-4.1', 'gpt-4.1-mini'].map((id) => ({ id, object: 'model', created: 1744316542, owned_by: 'system' })) });
+      }
       if (rec.method !== 'POST' || rec.path !== '/v1/chat/completions') throw new ApiError(404, `Invalid URL (${rec.method} ${rec.path})`, 'invalid_request_error', null, null);
       checkAuth(req.headers.authorization, fake.apiKey);
       const body = parseBody(rec);

@@ -83,6 +83,12 @@ export async function startFakeOpenAI(opts: FakeOptions = {}): Promise<FakeOpenA
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest): Promise<void> {
     try {
+      // GET /v1/models: the models the key may use (the admin pages' connection test).
+      if (rec.method === 'GET' && rec.path === '/v1/models') {
+        checkAuth(req.headers.authorization, fake.apiKey);
+        const ids = [...Object.keys(MODELS), ...SPEECH_MODELS];
+        return sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1698785189, owned_by: 'system' })) });
+      }
       const route = rec.method === 'POST' ? { '/v1/images/generations': images, '/v1/audio/speech': speech }[rec.path] : undefined;
       if (!route) throw new ApiError(404, `Invalid URL (${rec.method} ${rec.path})`, 'invalid_request_error', null, null);
       checkAuth(req.headers.authorization, fake.apiKey);

@@ -1,25 +1,20 @@
-// Routes: public pages, sign-in, the dashboard and (lazily loaded) admin pages.
+// Routes: public pages, sign-in, the docs and the dashboard. Every page is its own chunk, loaded
+// when it is opened: the first load is React and this frame, plus the page asked for (and never
+// the dashboard's code on a public page).
 import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
-import { DashboardLayout, Footer, Header } from './components/layout';
+import { Footer, Header } from './components/layout';
 import { ButtonLink, EmptyState, Loading } from './components/ui';
 import { useTitle } from './hooks';
 import { useI18n } from './i18n';
-import { AuthPage } from './pages/Auth';
-import { Billing } from './pages/dashboard/Billing';
-import { Credits } from './pages/dashboard/Credits';
-import { Keys } from './pages/dashboard/Keys';
-import { Overview } from './pages/dashboard/Overview';
-import { Playground } from './pages/dashboard/Playground';
-import { Profile } from './pages/dashboard/Profile';
-import { TaskDetail } from './pages/dashboard/TaskDetail';
-import { Usage } from './pages/dashboard/Usage';
-import { Catalog } from './pages/public/Catalog';
-import { Home } from './pages/public/Home';
-import { ModelPage } from './pages/public/ModelPage';
-import { Pricing } from './pages/public/Pricing';
 import { match, navigate, useLocation } from './router';
 
-const Admin = lazy(() => import('./pages/admin/Admin'));
+const Home = lazy(() => import('./pages/public/Home').then((m) => ({ default: m.Home })));
+const Catalog = lazy(() => import('./pages/public/Catalog').then((m) => ({ default: m.Catalog })));
+const ModelPage = lazy(() => import('./pages/public/ModelPage').then((m) => ({ default: m.ModelPage })));
+const Pricing = lazy(() => import('./pages/public/Pricing').then((m) => ({ default: m.Pricing })));
+const AuthPage = lazy(() => import('./pages/Auth').then((m) => ({ default: m.AuthPage })));
+const Docs = lazy(() => import('./pages/docs/Docs'));
+const DashboardPages = lazy(() => import('./pages/dashboard'));
 
 function NotFound() {
   const { t } = useI18n();
@@ -38,52 +33,44 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-type Route = [string, (p: Record<string, string>) => ReactNode];
+/** What a page shows while its chunk loads: as tall as a page, so the footer does not jump. */
+function PageFallback() {
+  return (
+    <div className="container page-fallback">
+      <Loading height={400} />
+    </div>
+  );
+}
 
-const dash = (node: ReactNode) => <DashboardLayout>{node}</DashboardLayout>;
+type Route = [string, (p: Record<string, string>) => ReactNode];
 
 const ROUTES: Route[] = [
   ['/', () => <Home />],
   ['/models', () => <Catalog />],
   ['/models/:id', (p) => <ModelPage id={p.id!} />],
   ['/pricing', () => <Pricing />],
+  ['/docs', () => <Docs />],
   ['/signin', () => <AuthPage mode="signin" />],
   ['/signup', () => <AuthPage mode="signup" />],
   ['/playground', () => <Redirect to="/dashboard/playground" />],
-  ['/dashboard', () => dash(<Overview />)],
-  ['/dashboard/playground', () => dash(<Playground />)],
-  ['/dashboard/keys', () => dash(<Keys />)],
-  ['/dashboard/usage', () => dash(<Usage />)],
-  ['/dashboard/usage/:id', (p) => dash(<TaskDetail id={p.id!} />)],
-  ['/dashboard/credits', () => dash(<Credits />)],
-  ['/dashboard/billing', () => dash(<Billing />)],
-  ['/dashboard/profile', () => dash(<Profile />)],
-  ['/admin', () => admin('users')],
-  ['/admin/:tab', (p) => admin(p.tab!)],
 ];
 
-function admin(tab: string) {
-  return (
-    <DashboardLayout admin>
-      <Suspense fallback={<Loading height={400} />}>
-        <Admin tab={tab} />
-      </Suspense>
-    </DashboardLayout>
-  );
-}
+const isDashboard = (path: string) => /^\/(dashboard|admin)(\/|$)/.test(path);
 
 export function App() {
   const { path } = useLocation();
   const { t } = useI18n();
   const first = useRef(true);
   let page: ReactNode = <NotFound />;
-  for (const [pattern, render] of ROUTES) {
-    const params = match(pattern, path);
-    if (params) {
-      page = render(params);
-      break;
+  if (isDashboard(path)) page = <DashboardPages path={path.replace(/\/+$/, '') || '/'} notFound={<NotFound />} />;
+  else
+    for (const [pattern, render] of ROUTES) {
+      const params = match(pattern, path);
+      if (params) {
+        page = render(params);
+        break;
+      }
     }
-  }
   // After a client-side navigation, move focus to the new page's heading (screen readers
   // announce it; keyboard users start from the top).
   useEffect(() => {
@@ -100,7 +87,9 @@ export function App() {
         {t('skip_to_content')}
       </a>
       <Header />
-      <main id="main">{page}</main>
+      <main id="main">
+        <Suspense fallback={<PageFallback />}>{page}</Suspense>
+      </main>
       <Footer />
     </>
   );

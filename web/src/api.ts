@@ -1,6 +1,7 @@
-// Talking to the server: the same-origin dashboard API (session cookie + CSRF header) and the
-// public API (Bearer key). Every failure becomes an ApiError whose message a person can read.
-import type { ApiKey, LedgerEntry, Model, Order, Task, User } from './types';
+// Talking to the server: requests to the same-origin API (session cookie + CSRF header) and the
+// public catalog. Every failure becomes an ApiError whose message a person can read. The
+// dashboard's calls are in dashboard-api.ts (not part of a public page's first load).
+import type { Model } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -8,6 +9,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly param?: string,
+    /** Seconds, from a 429's Retry-After. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -31,8 +34,6 @@ interface RequestOptions {
   body?: unknown;
   /** A multipart body (an upload); the browser sets its content type. */
   form?: FormData;
-  /** A public-API key: sent as `Authorization: Bearer`, and no cookies are relied on. */
-  bearer?: string;
   query?: Record<string, string | number | undefined | null>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -49,7 +50,6 @@ export function withQuery(path: string, query?: RequestOptions['query']): string
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   if (method !== 'GET' && method !== 'HEAD') {
     const token = readCookie('aio_csrf') ?? csrfToken;
     if (token) headers['x-csrf-token'] = token;
@@ -82,6 +82,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       e?.code ?? `http_${res.status}`,
       e?.message ?? (res.status >= 500 ? 'The server had a problem answering. Try again in a moment.' : `The server answered ${res.status} ${res.statusText}.`),
       e?.param,
+      Number(res.headers.get('retry-after')) || undefined,
     );
   }
   return data as T;
@@ -100,59 +101,43 @@ export interface List<T> {
 export const publicApi = {
   models: () => get<List<Model>>('/api/v1/models'),
   model: (id: string) => get<Model>(`/api/v1/models/${encodeURIComponent(id)}`),
-  /** Creates a task on a model's `endpoint`; `waitS` asks the server to hold the answer until it finishes (`Prefer: wait=N`). */
-  submit: (key: string, endpoint: string, body: Record<string, unknown>, opts: { waitS?: number; signal?: AbortSignal } = {}) =>
-    request<Task>('POST', endpoint, { bearer: key, body, signal: opts.signal, headers: opts.waitS ? { prefer: `wait=${opts.waitS}` } : undefined }),
-  /** Uploads an image to use as a task input; pass its `uri` (`aio-file://...`) as the image parameter. */
-  upload: (key: string, file: File) => {
-    const form = new FormData();
-    form.append('file', file, file.name);
-    return request<UploadedFile>('POST', '/api/v1/files', { bearer: key, form });
-  },
-  /** `taskEndpoint` is the model's `task_endpoint` template, `/api/v1/tasks/{task_id}`. */
-  task: (key: string, id: string, signal?: AbortSignal, taskEndpoint = '/api/v1/tasks/{task_id}') =>
-    request<Task>('GET', taskEndpoint.replace('{task_id}', encodeURIComponent(id)), { bearer: key, signal }),
+  openapi: () => get<OpenApiDocument>('/api/v1/openapi.json'),
 };
 
-export interface UploadedFile {
-  id: string;
-  object: 'file';
-  filename: string;
-  content_type: string;
-  bytes: number;
-  url: string;
-  /** `aio-file://{id}`: what a task's image parameter takes. */
-  uri: string;
-  livemode: boolean;
-  created_at: string;
+/** The parts of the OpenAPI document the docs page reads. */
+export interface OpenApiDocument {
+  info: { title: string; description?: string };
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components?: { schemas?: Record<string, unknown> };
 }
 
-export interface Billing {
-  stripe_enabled: boolean;
-  packs: { id: string; credits: number; amount_usd: number; name: string }[];
+export interface OpenApiOperation {
+  summary?: string;
+  tags?: string[];
+  security?: unknown[];
+  parameters?: { name: string; in: 'path' | 'query' | 'header'; required?: boolean; description?: string; schema?: JsonSchema }[];
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+  responses?: Record<string, { description?: string }>;
 }
 
-export const dashboardApi = {
-  session: () => get<{ user: User; csrf_token: string }>('/api/auth/session'),
-  signup: (email: string, password: string) => post<{ user: User }>('/api/auth/signup', { email, password }),
-  login: (email: string, password: string) => post<{ user: User }>('/api/auth/login', { email, password }),
-  logout: () => post<void>('/api/auth/logout'),
-  changePassword: (current_password: string, new_password: string) => post<void>('/api/auth/password', { current_password, new_password }),
-  account: () => get<{ user: User; balance: number; reserved: number }>('/api/account'),
-  keys: () => get<List<ApiKey>>('/api/account/keys'),
-  createKey: (body: { name?: string; test?: boolean; expires_at?: string; credit_limit?: number; allowed_models?: string[] }) =>
-    post<ApiKey & { key: string }>('/api/account/keys', body),
-  revokeKey: (id: string) => post<ApiKey>(`/api/account/keys/${encodeURIComponent(id)}/revoke`),
-  ledger: (q: { limit?: number; starting_after?: string; kind?: string }) => get<List<LedgerEntry>>('/api/account/ledger', q),
-  tasks: (q: { limit?: number; starting_after?: string; status?: string; model?: string }) => get<List<Task>>('/api/account/tasks', q),
-  task: (id: string) => get<Task>(`/api/account/tasks/${encodeURIComponent(id)}`),
-  usage: (days = 30) =>
-    get<{ days: number; by_day: { day: string; credits: number; tasks: number }[]; by_model: { model: string; credits: number; tasks: number }[] }>(
-      '/api/account/usage',
-      { days },
-    ),
-  redeem: (code: string) => post<{ credits: number; balance: number }>('/api/account/redeem', { code }),
-  orders: () => get<List<Order>>('/api/account/orders'),
-  checkout: (pack_id: string) => post<{ url: string }>('/api/account/checkout', { pack_id }),
-  billing: () => get<Billing>('/api/billing'),
-};
+export interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  enum?: unknown[];
+  const?: unknown;
+  default?: unknown;
+  examples?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  $ref?: string;
+  additionalProperties?: boolean | JsonSchema;
+}
+

@@ -31,7 +31,21 @@ export function typesOf(models: Model[]): string[] {
   return [...MODALITY_TYPES.filter((t) => present.has(t)), ...[...present].filter((t) => !(MODALITY_TYPES as string[]).includes(t)).sort()];
 }
 
-/** Models grouped by type, in `typesOf` order. */
+/** Models grouped by type, in `typesOf` order; within a type, those that run live first. */
 export function byType(models: Model[]): [string, Model[]][] {
-  return typesOf(models).map((type) => [type, models.filter((m) => m.type === type)]);
+  return typesOf(models).map((type) => [type, liveFirst(models.filter((m) => m.type === type))]);
+}
+
+/**
+ * What a customer can do with a model on this server: `live` (a live key runs it now) or
+ * `test_only` (no upstream is set up or it is paused: test keys still run it on the built-in
+ * engine). From the catalog's `available` flag.
+ */
+export type ModelState = 'live' | 'test_only';
+
+export const modelState = (m: Pick<Model, 'available'>): ModelState => (m.available ? 'live' : 'test_only');
+
+/** The same models, those that run live first (otherwise in catalog order). */
+export function liveFirst<T extends Pick<Model, 'available'>>(models: T[]): T[] {
+  return [...models.filter((m) => m.available), ...models.filter((m) => !m.available)];
 }

@@ -1,6 +1,7 @@
-// Who is signed in: loaded once from GET /api/auth/session, refreshed after sign-in/out.
+// Who is signed in: loaded once from GET /api/auth/session (200 with `user: null` when signed
+// out), refreshed after sign-in/out.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { ApiError, dashboardApi, setCsrfToken } from './api';
+import { ApiError, get, post, setCsrfToken } from './api';
 import type { User } from './types';
 
 interface Session {
@@ -18,12 +19,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const s = await dashboardApi.session();
+      const s = await get<{ user: User | null; csrf_token: string | null }>('/api/auth/session');
       setCsrfToken(s.csrf_token);
       setUser(s.user);
       return s.user;
     } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 401) console.warn('session check failed', err);
+      if (!(err instanceof ApiError) || err.status !== 401) console.warn('session check failed', err instanceof Error ? err.message : err);
       setCsrfToken(null);
       setUser(null);
       return null;
@@ -34,7 +35,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await dashboardApi.logout();
+      await post<void>('/api/auth/logout');
     } finally {
       setCsrfToken(null);
       setUser(null);

@@ -26,7 +26,7 @@ export interface ModelPrice {
   usd: number;
   /** Other rates per unit by name, e.g. `{audio: 14}` (credits per second with sound). */
   rates: Record<string, number>;
-  billing: 'per_successful_request';
+  billing: 'per_successful_request' | 'per_token';
 }
 
 export interface Model {
@@ -94,6 +94,25 @@ export interface LedgerEntry {
   balance_after: number;
   task_id: string | null;
   /** The key a hold, capture or release counts toward; null otherwise. */
+  api_key_id: string | null;
+  note: string | null;
+  created_at: string;
+}
+
+/** A line of the ledger read as money (`view=statement`): a task with what it cost, or a credit. */
+export interface StatementLine {
+  id: string;
+  kind: 'grant' | 'topup' | 'redeem' | 'adjustment' | 'task';
+  /** Task lines: held while it runs, charged, or not charged (failed, canceled, free). */
+  status: 'held' | 'charged' | 'not_charged' | null;
+  /** Change to the account's credits, in credits: minus what a task cost, plus what was added. */
+  amount: number;
+  /** Task lines: the credits held for it. */
+  held: number | null;
+  /** The account's credits (balance plus held) after this line. */
+  balance_after: number;
+  task_id: string | null;
+  model: string | null;
   api_key_id: string | null;
   note: string | null;
   created_at: string;

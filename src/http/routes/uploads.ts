@@ -51,6 +51,10 @@ export async function uploadRoutes(app: FastifyInstance, { platform }: HttpDeps)
     const file = await platform.uploads.getOwned(req.params.id, user.id, key.livemode === 1);
     const data = await platform.storage.get(file.storage_name);
     if (!data) throw new AppError(404, 'file_not_found', `No file with id '${file.id}'.`, { param: 'id' });
-    return reply.header('content-type', file.content_type).header('cache-control', 'private, max-age=3600').send(data);
+    return reply
+      .header('content-type', file.content_type)
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'private, max-age=3600')
+      .send(data);
   });
 }

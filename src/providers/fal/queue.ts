@@ -3,7 +3,12 @@
 // request's error body) is at response_url. A client's cancel is passed on while fal has not
 // started the request (PUT cancel_url answers 202); once started, it runs to the end. Abandoning a
 // request (abort, deadline, broken polling) cancels it upstream, best effort.
-// fal documents no idempotency header for queue submits: none is sent.
+//
+// fal documents no idempotency header for queue submits (none is sent), so a submit repeated
+// after a crash would be a second paid request. Instead the request's URLs are kept with the task
+// (`ctx.remember`) before polling, and the next attempt after a crash or a shutdown resumes
+// polling that same request (`ctx.recall`); a shutdown then leaves the request running upstream.
+// A request fal no longer knows (404) is submitted afresh.
 import type { InputImage, ProviderContext } from '../types.js';
 import { UpstreamCanceled, UpstreamError, errorForStatus } from '../errors.js';
 import { readJson, upstreamRequest } from '../http.js';
@@ -49,14 +54,39 @@ export function toDataUri(image: InputImage): string {
   return `data:${image.contentType};base64,${image.data.toString('base64')}`;
 }
 
-/** Submits one request, waits for it and answers fal's output body (errors classified). */
-export async function runFalRequest<T extends object>(run: FalRun<T>, ctx: ProviderContext): Promise<T> {
-  const auth = falAuth(ctx);
-  // The whole queued request gets the per-call timeout, as one synchronous call would.
-  const deadline = Date.now() + ctx.timeoutMs;
+/** The key under which a task keeps its fal request (ctx.remember). */
+export const FAL_REQUEST = 'fal_request';
+
+interface KeptRequest {
+  path: string;
+  request_id?: string;
+  status_url: string;
+  response_url: string;
+  cancel_url?: string;
+}
+
+/** The request an earlier attempt of this task submitted to the same endpoint, if it kept one. */
+function keptRequest(ctx: ProviderContext, path: string): KeptRequest | undefined {
+  const kept = ctx.recall?.(FAL_REQUEST) as Partial<KeptRequest> | undefined;
+  if (!kept || kept.path !== path || typeof kept.status_url !== 'string' || typeof kept.response_url !== 'string') return undefined;
+  return { path, request_id: kept.request_id, status_url: kept.status_url, response_url: kept.response_url, cancel_url: typeof kept.cancel_url === 'string' ? kept.cancel_url : undefined };
+}
+
+/** Whether fal still knows the request (a 404 on its status means it does not); other failures are left to the polling. */
+async function stillKnown(request: KeptRequest, ctx: ProviderContext, deadline: number): Promise<boolean> {
+  try {
+    const res = await upstreamRequest(FAL, request.status_url, { method: 'GET', headers: falAuth(ctx) }, withDeadline(ctx, deadline));
+    await res.arrayBuffer().catch(() => undefined);
+    return res.status !== 404;
+  } catch {
+    return true;
+  }
+}
+
+async function submitRequest<T>(run: FalRun<T>, ctx: ProviderContext, deadline: number): Promise<KeptRequest> {
   const submit = await falCall(
     `${ctx.credentials.baseUrl}/${run.path}`,
-    { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(run.input) },
+    { method: 'POST', headers: { ...falAuth(ctx), 'Content-Type': 'application/json' }, body: JSON.stringify(run.input) },
     withDeadline(ctx, deadline),
   );
   const queued = await readJson<FalQueued>(FAL, submit, ctx);
@@ -64,12 +94,35 @@ export async function runFalRequest<T extends object>(run: FalRun<T>, ctx: Provi
   if (typeof statusUrl !== 'string' || typeof responseUrl !== 'string')
     throw new UpstreamError('upstream_bad_response', `${FAL} accepted the request without status and response URLs`, { retryable: true });
   ctx.log.info({ provider: FAL, requestId: queued.request_id, taskId: run.taskId }, 'fal request queued');
+  const request: KeptRequest = {
+    path: run.path,
+    request_id: typeof queued.request_id === 'string' ? queued.request_id : undefined,
+    status_url: statusUrl,
+    response_url: responseUrl,
+    cancel_url: typeof cancelUrl === 'string' ? cancelUrl : undefined,
+  };
+  if (ctx.remember)
+    await ctx.remember(FAL_REQUEST, request).catch((err: Error) => ctx.log.warn({ provider: FAL, err: err.message }, 'could not keep the fal request with the task'));
+  return request;
+}
+
+/** Submits one request (or resumes the one this task submitted before a crash), waits for it and answers fal's output body (errors classified). */
+export async function runFalRequest<T extends object>(run: FalRun<T>, ctx: ProviderContext): Promise<T> {
+  const auth = falAuth(ctx);
+  // The whole queued request gets the per-call timeout, as one synchronous call would.
+  const deadline = Date.now() + ctx.timeoutMs;
+  let request = keptRequest(ctx, run.path);
+  if (request && (await stillKnown(request, ctx, deadline))) ctx.log.info({ provider: FAL, requestId: request.request_id, taskId: run.taskId }, 'fal request resumed: not submitted again');
+  else request = await submitRequest(run, ctx, deadline);
+  const { status_url: statusUrl, response_url: responseUrl, cancel_url: cancelUrl } = request;
 
   let final: string;
   try {
-    final = await waitUntilDone(statusUrl, typeof cancelUrl === 'string' ? cancelUrl : undefined, ctx, deadline);
+    final = await waitUntilDone(statusUrl, cancelUrl, ctx, deadline);
   } catch (err) {
-    if (!(err instanceof UpstreamCanceled) && typeof cancelUrl === 'string') await cancelFalRequest(cancelUrl, ctx);
+    // A shutdown (our signal) leaves a kept request running for the next attempt to resume.
+    const resumable = ctx.signal.aborted && ctx.remember !== undefined;
+    if (!(err instanceof UpstreamCanceled) && cancelUrl !== undefined && !resumable) await cancelFalRequest(cancelUrl, ctx);
     throw err;
   }
 

@@ -57,7 +57,7 @@ export function DayChart({ points, label }: { points: DayPoint[]; label: string 
         return (
           <g key={p.day}>
             <rect x={pad.l + i * bw + bw * 0.15} y={y(p.credits)} width={bw * 0.7} height={Math.max(p.credits ? 2 : 0, h)} rx={2} className="bar">
-              <title>{t('chart_day_label', { day: p.day, credits: fmtCredits(p.credits, lang), tasks: p.tasks })}</title>
+              <title>{t('chart_day_label', { day: p.day, credits: t('credits_n', { n: fmtCredits(p.credits, lang) }), tasks: t('tasks_n', { n: p.tasks }) })}</title>
             </rect>
             {(points.length - 1 - i) % 7 === 0 && (
               <text x={pad.l + i * bw + bw / 2} y={H - 6} className="axis" textAnchor="middle">
@@ -81,7 +81,7 @@ export function ModelBars({ rows }: { rows: { model: string; credits: number; ta
           <div className="hbar-label">
             <code>{r.model}</code>
             <span className="muted small">
-              {t('credits_n', { n: fmtCredits(r.credits, lang) })} · {r.tasks}
+              {t('credits_n', { n: fmtCredits(r.credits, lang) })} · {t('tasks_n', { n: r.tasks })}
             </span>
           </div>
           <svg viewBox="0 0 100 8" preserveAspectRatio="none" className="hbar" aria-hidden="true">

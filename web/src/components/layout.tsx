@@ -1,17 +1,41 @@
-// The frame around every page: header with navigation and language switch, footer, and the
-// dashboard's side navigation.
-import { type ReactNode, useEffect, useState } from 'react';
-import { useI18n, type MessageKey } from '../i18n';
+// The frame around every page: the header (navigation, language and theme switches, the account
+// menu) and the footer. The dashboard's side navigation is in pages/dashboard/layout.tsx.
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
-import { Icon, type IconName } from './icons';
-import { Loading } from './ui';
+import { saveTheme, storedTheme, THEME_CHOICES, type ThemeChoice } from '../theme';
 
 function LangSwitch() {
   const { lang, setLang, t } = useI18n();
   return (
     <button type="button" className="btn btn-ghost btn-small lang" onClick={() => setLang(lang === 'en' ? 'zh-CN' : 'en')} aria-label={t('lang_switch_label')} lang={lang === 'en' ? 'zh-CN' : 'en'}>
       <span aria-hidden="true">文/A</span> {t('lang_switch')}
+    </button>
+  );
+}
+
+const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };
+
+/** Cycles the colour theme: as the system, light, dark. */
+function ThemeSwitch() {
+  const { t } = useI18n();
+  const [choice, setChoice] = useState<ThemeChoice>(storedTheme);
+  const next = THEME_CHOICES[(THEME_CHOICES.indexOf(choice) + 1) % THEME_CHOICES.length]!;
+  const label = t('theme_label', { mode: t(`theme_${choice}`), next: t(`theme_${next}`) });
+  return (
+    <button
+      type="button"
+      className="btn btn-ghost btn-small theme-switch"
+      data-theme-choice={choice}
+      aria-label={label}
+      title={label}
+      onClick={() => {
+        saveTheme(next);
+        setChoice(next);
+      }}
+    >
+      <span aria-hidden="true">{THEME_ICON[choice]}</span>
     </button>
   );
 }
@@ -28,13 +52,76 @@ function Logo() {
   );
 }
 
-function NavLink({ to, children, exact }: { to: string; children: ReactNode; exact?: boolean }) {
+export function NavLink({ to, children, exact }: { to: string; children: ReactNode; exact?: boolean }) {
   const { path } = useLocation();
   const active = exact ? path === to : path === to || path.startsWith(`${to}/`);
   return (
     <Link to={to} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
       {children}
     </Link>
+  );
+}
+
+/** The signed-in person's menu: who they are, dashboard, profile, admin (for admins), sign out. */
+function AccountMenu() {
+  const { t } = useI18n();
+  const { user, signOut } = useSession();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  const menuId = useId();
+  const { path } = useLocation();
+  useEffect(() => setOpen(false), [path]);
+  useEffect(() => {
+    if (!open) return;
+    const outside = (e: MouseEvent) => ref.current && !ref.current.contains(e.target as Node) && setOpen(false);
+    const escape = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setOpen(false);
+      ref.current?.querySelector('button')?.focus();
+    };
+    document.addEventListener('mousedown', outside);
+    document.addEventListener('keydown', escape);
+    return () => {
+      document.removeEventListener('mousedown', outside);
+      document.removeEventListener('keydown', escape);
+    };
+  }, [open]);
+  if (!user) return null;
+  return (
+    <div className="account-menu" ref={ref}>
+      <button type="button" className="btn btn-small account-button" aria-expanded={open} aria-controls={menuId} onClick={() => setOpen(!open)} aria-label={t('account_menu', { email: user.email })}>
+        <span className="avatar" aria-hidden="true">
+          {user.email.charAt(0).toUpperCase()}
+        </span>
+        <span className="account-email" aria-hidden="true">
+          {user.email}
+        </span>
+        <span aria-hidden="true" className="caret">
+          ▾
+        </span>
+      </button>
+      <div id={menuId} className="account-popover" hidden={!open}>
+        <div className="account-who">
+          <span className="muted small">{t('account_signed_in_as')}</span>
+          <strong className="truncate">{user.email}</strong>
+        </div>
+        <Link to="/dashboard">{t('nav_dashboard')}</Link>
+        <Link to="/dashboard/keys">{t('dash_keys')}</Link>
+        <Link to="/dashboard/profile">{t('dash_profile')}</Link>
+        {user.is_admin && <Link to="/admin">{t('dash_admin')}</Link>}
+        <button
+          type="button"
+          className="account-signout"
+          onClick={async () => {
+            setOpen(false);
+            await signOut();
+            navigate('/');
+          }}
+        >
+          {t('nav_sign_out')}
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -50,30 +137,32 @@ export function Header() {
         <Logo />
         <button type="button" className="btn btn-ghost btn-small menu-toggle" aria-expanded={open} aria-controls="site-nav" onClick={() => setOpen(!open)}>
           <span aria-hidden="true">☰</span>
-          <span className="sr-only">Menu</span>
+          <span className="sr-only">{t('nav_menu')}</span>
         </button>
         <nav id="site-nav" className={`site-nav ${open ? 'open' : ''}`} aria-label={t('nav_main')}>
           <NavLink to="/models">{t('nav_models')}</NavLink>
           <NavLink to="/pricing">{t('nav_pricing')}</NavLink>
+          <NavLink to="/docs">{t('nav_docs')}</NavLink>
           <NavLink to="/dashboard/playground">{t('nav_playground')}</NavLink>
           <span className="nav-spacer" />
+          {/* The account part first: its width changes when the session is known, and the
+              switches after it stay put (no layout shift). */}
+          <span className="nav-account">
+            {loading ? null : user ? (
+              <AccountMenu />
+            ) : (
+              <>
+                <Link to="/signin" className="btn btn-small btn-ghost">
+                  {t('nav_sign_in')}
+                </Link>
+                <Link to="/signup" className="btn btn-small btn-primary">
+                  {t('nav_sign_up')}
+                </Link>
+              </>
+            )}
+          </span>
           <LangSwitch />
-          {loading ? (
-            <span className="nav-placeholder" />
-          ) : user ? (
-            <Link to="/dashboard" className="btn btn-small btn-primary">
-              {t('nav_dashboard')}
-            </Link>
-          ) : (
-            <>
-              <Link to="/signin" className="btn btn-small btn-ghost">
-                {t('nav_sign_in')}
-              </Link>
-              <Link to="/signup" className="btn btn-small btn-primary">
-                {t('nav_sign_up')}
-              </Link>
-            </>
-          )}
+          <ThemeSwitch />
         </nav>
       </div>
     </header>
@@ -92,6 +181,7 @@ export function Footer() {
         <div className="footer-links">
           <Link to="/models">{t('nav_models')}</Link>
           <Link to="/pricing">{t('nav_pricing')}</Link>
+          <Link to="/docs">{t('nav_docs')}</Link>
           <Link to="/dashboard">{t('nav_dashboard')}</Link>
           <span className="muted">
             {t('footer_api')}: <code>{window.location.origin}/api/v1</code>
@@ -99,49 +189,5 @@ export function Footer() {
         </div>
       </div>
     </footer>
-  );
-}
-
-const DASH_LINKS: [string, MessageKey, IconName][] = [
-  ['/dashboard', 'dash_overview', 'overview'],
-  ['/dashboard/playground', 'dash_playground', 'playground'],
-  ['/dashboard/keys', 'dash_keys', 'keys'],
-  ['/dashboard/usage', 'dash_usage', 'usage'],
-  ['/dashboard/credits', 'dash_credits', 'credits'],
-  ['/dashboard/billing', 'dash_billing', 'billing'],
-  ['/dashboard/profile', 'dash_profile', 'profile'],
-];
-
-/** Pages for signed-in people: sends others to sign in, then back here. */
-export function DashboardLayout({ children, admin }: { children: ReactNode; admin?: boolean }) {
-  const { t } = useI18n();
-  const { user, loading } = useSession();
-  const { href } = useLocation();
-  useEffect(() => {
-    if (!loading && !user) navigate(`/signin?next=${encodeURIComponent(href)}`, { replace: true });
-  }, [loading, user, href]);
-  if (loading || !user) return <div className="container"><Loading height={400} /></div>;
-  return (
-    <div className="container dash">
-      <nav className="dash-nav" aria-label={t('dash_nav')}>
-        {DASH_LINKS.map(([to, key, icon]) => (
-          <NavLink key={to} to={to} exact={to === '/dashboard'}>
-            <span className="nav-icon">
-              <Icon name={icon} />
-            </span>
-            {t(key)}
-          </NavLink>
-        ))}
-        {user.is_admin && (
-          <NavLink to="/admin">
-            <span className="nav-icon">
-              <Icon name="admin" />
-            </span>
-            {t('dash_admin')}
-          </NavLink>
-        )}
-      </nav>
-      <div className="dash-main">{admin && !user.is_admin ? <p>{t('admin_only')}</p> : children}</div>
-    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { fmtCreditsUsd } from '../format';
-import { localize, type MessageKey, type Translate, useI18n } from '../i18n';
-import { MODALITY_TYPES } from '../models';
+import { type MessageKey, type Translate, useI18n } from '../i18n';
+import { localize } from '../i18n/model-texts';
+import { MODALITY_TYPES, modelState } from '../models';
 import { priceWords, rateLines } from '../pricing';
 import { Link } from '../router';
 import type { Model } from '../types';
@@ -24,15 +25,30 @@ export function TypeBadge({ type }: { type: string }) {
   );
 }
 
+/** Whether a live key runs the model on this server now ("Live"), or only test keys ("Test only"). */
+export function StateBadge({ model, label }: { model: Pick<Model, 'available'>; label?: string }) {
+  const { t } = useI18n();
+  const state = modelState(model);
+  const hint = t(state === 'live' ? 'state_live_hint' : 'state_test_only_hint');
+  return (
+    <span className={`badge state-badge state-${state}`} data-state={state} title={hint}>
+      <span className="dot" aria-hidden="true" />
+      {label ?? t(state === 'live' ? 'state_live' : 'state_test_only')}
+      <span className="sr-only">: {hint}</span>
+    </span>
+  );
+}
+
 export function ModelCard({ model }: { model: Model }) {
   const { t, lang } = useI18n();
   const texts = localize(model, lang);
   const rates = rateLines(model.price, t, lang);
   return (
-    <article className="model-card" data-model={model.id} data-type={model.type}>
+    <article className="model-card" data-model={model.id} data-type={model.type} data-state={modelState(model)}>
       <div className="model-card-top">
         <TypeBadge type={model.type} />
-        <span className="muted small">{model.provider}</span>
+        <StateBadge model={model} />
+        <span className="muted small model-card-provider">{model.provider}</span>
       </div>
       <h3>
         <Link to={`/models/${model.id}`} className="stretched">

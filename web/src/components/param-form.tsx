@@ -3,7 +3,8 @@
 // picker (a URL, or a local file read into a data: URL).
 import { type ChangeEvent, useState } from 'react';
 import { fmtBytes, fmtNumber } from '../format';
-import { type MessageKey, paramDescription, type Translate, useI18n } from '../i18n';
+import { type MessageKey, type Translate, useI18n } from '../i18n';
+import { paramDescription } from '../i18n/model-texts';
 import type { Model, ParameterView } from '../types';
 import { Field } from './ui';
 

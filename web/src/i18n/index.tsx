@@ -1,18 +1,40 @@
 // The i18n runtime: which language is on, the `t()` that fills a message's {placeholders}, and the
-// provider and hook that hand both to the pages. The strings live in one file per language.
+// provider and hook that hand both to the pages. The strings live in one file per language and
+// part: the public English ones come with the first load; Chinese is fetched when it is chosen
+// (before the first render, so nothing flashes); the dashboard's arrive with the dashboard.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { en, type MessageKey, type Messages } from './en';
-import { zhCN } from './zh-CN';
+import type { DashboardMessageKey } from './en-dashboard';
+import type { ModelPageMessageKey } from './en-model-page';
+import { en, type PublicMessageKey } from './en';
 
-export type { MessageKey, Messages };
-export { localize, paramDescription } from './model-texts';
-
+export type MessageKey = PublicMessageKey | ModelPageMessageKey | DashboardMessageKey;
+export type Messages = Record<MessageKey, string>;
 export type Lang = 'en' | 'zh-CN';
 
-const dictionaries: Record<Lang, Messages> = { en, 'zh-CN': zhCN };
+const dictionaries: Record<Lang, Partial<Messages>> = { en: { ...en }, 'zh-CN': {} };
 const STORAGE_KEY = 'aio_lang';
 
-function initialLang(): Lang {
+/** Adds strings of one part of the app (the dashboard registers its own when it loads). */
+export function addMessages(lang: Lang, dict: Partial<Messages>): void {
+  Object.assign(dictionaries[lang], dict);
+}
+
+let chinese: Promise<void> | null = null;
+
+/** Makes sure `lang`'s public strings are here (Chinese is a separate download). */
+export function loadLang(lang: Lang): Promise<void> {
+  if (lang === 'en') return Promise.resolve();
+  chinese ??= import('./zh-CN').then(
+    (m) => addMessages('zh-CN', { ...m.zhCN, ...m.zhCNModelPage }),
+    (err) => {
+      chinese = null;
+      throw err;
+    },
+  );
+  return chinese;
+}
+
+export function initialLang(): Lang {
   const saved = localStorage.getItem(STORAGE_KEY);
   if (saved === 'en' || saved === 'zh-CN') return saved;
   return navigator.language?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
@@ -25,7 +47,7 @@ export type Translate = (key: MessageKey, vars?: Vars) => string;
 export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
   const dict = dictionaries[lang];
   const one = vars && String(vars.n) === '1' ? (`${key}_one` as MessageKey) : undefined;
-  let s = (one && dict[one]) || dict[key] || en[key] || key;
+  let s = (one && (dict[one] ?? dictionaries.en[one])) || dict[key] || dictionaries.en[key] || key;
   if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
   return s;
 }
@@ -38,14 +60,17 @@ interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(initialLang);
+export function I18nProvider({ initial, children }: { initial: Lang; children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(initial);
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
   const setLang = useCallback((next: Lang) => {
     localStorage.setItem(STORAGE_KEY, next);
-    setLangState(next);
+    loadLang(next).then(
+      () => setLangState(next),
+      () => undefined,
+    );
   }, []);
   const t = useCallback<Translate>((key, vars) => translate(lang, key, vars), [lang]);
   const value = useMemo(() => ({ lang, setLang, t }), [lang, setLang, t]);

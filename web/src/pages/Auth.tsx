@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ErrorMessage, Field } from '../components/ui';
-import { dashboardApi } from '../api';
+import { dashboardApi } from '../dashboard-api';
 import { useTitle } from '../hooks';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';

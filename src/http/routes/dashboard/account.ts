@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { LedgerKind } from '../../../db/schema.js';
 import { invalidParam } from '../../../lib/app-error.js';
 import { toCredits } from '../../../lib/credits.js';
-import { parseKeyExpiry, publicKey } from '../../../services/api-keys.js';
+import { type KeyChanges, parseKeyExpiry, publicKey } from '../../../services/api-keys.js';
+import { ledgerStatement, STATEMENT_KINDS } from '../../../services/ledger-statement.js';
 import { publicEntry } from '../../../services/ledger.js';
 import type { TaskStatus } from '../../../services/tasks.js';
 import { publicOrder } from '../../../services/billing.js';
@@ -20,11 +21,24 @@ export const TASK_STATUSES: readonly TaskStatus[] = ['queued', 'running', 'succe
 const MAX_KEY_NAME = 100;
 const MAX_ALLOWED_MODELS = 50;
 const MAX_CREDIT_LIMIT = 1_000_000_000;
+const EDITABLE_KEY_FIELDS = ['name', 'expires_at', 'credit_limit', 'allowed_models'];
 
 type Query = Record<string, string | undefined>;
 
 export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
   const { platform, usage, codes, billing, redeemThrottle } = d;
+
+  /** `allowed_models` of a key: catalog ids, or null (also for `[]`) for every model. */
+  function allowedModelsInput(raw: unknown): string[] | null {
+    if (raw === undefined || raw === null) return null;
+    if (!Array.isArray(raw) || raw.length > MAX_ALLOWED_MODELS || !raw.every((m) => typeof m === 'string'))
+      throw invalidParam('allowed_models', `'allowed_models' must be a list of up to ${MAX_ALLOWED_MODELS} model ids, or null for every model.`);
+    const unknown = raw.filter((m) => !platform.catalog.model(m));
+    if (unknown.length) throw invalidParam('allowed_models', `Unknown model(s): ${unknown.join(', ')}. See GET /api/v1/models.`);
+    return raw.length ? [...new Set(raw as string[])] : null;
+  }
+
+  const creditLimitInput = (raw: unknown) => (raw === undefined || raw === null ? null : creditAmount(raw, 'credit_limit', { min: 0, max: MAX_CREDIT_LIMIT }));
 
   /** The parts of POST /api/account/keys, checked. */
   function keyInput(body: Body) {
@@ -32,18 +46,26 @@ export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const test = optionalBoolean(body, 'test');
     const rawExpiry = optionalString(body, 'expires_at', 64);
     const expiresAt = rawExpiry === undefined ? null : parseKeyExpiry(rawExpiry);
-    const rawLimit = body.credit_limit;
-    const creditLimit = rawLimit === undefined || rawLimit === null ? null : creditAmount(rawLimit, 'credit_limit', { min: 0, max: MAX_CREDIT_LIMIT });
-    let allowedModels: string[] | null = null;
-    const rawModels = body.allowed_models;
-    if (rawModels !== undefined && rawModels !== null) {
-      if (!Array.isArray(rawModels) || rawModels.length > MAX_ALLOWED_MODELS || !rawModels.every((m) => typeof m === 'string'))
-        throw invalidParam('allowed_models', `'allowed_models' must be a list of up to ${MAX_ALLOWED_MODELS} model ids, or null for every model.`);
-      const unknown = rawModels.filter((m) => !platform.catalog.model(m));
-      if (unknown.length) throw invalidParam('allowed_models', `Unknown model(s): ${unknown.join(', ')}. See GET /api/v1/models.`);
-      allowedModels = rawModels.length ? [...new Set(rawModels as string[])] : null;
+    return { name, test, expiresAt, creditLimit: creditLimitInput(body.credit_limit), allowedModels: allowedModelsInput(body.allowed_models) };
+  }
+
+  /** The parts of PATCH /api/account/keys/:id: only the fields sent change; null clears one. */
+  function keyChanges(body: Body): KeyChanges {
+    if (!EDITABLE_KEY_FIELDS.some((f) => f in body))
+      throw invalidParam('name', `Send at least one of ${EDITABLE_KEY_FIELDS.join(', ')}.`, 'missing_parameter');
+    const changes: KeyChanges = {};
+    if ('name' in body) {
+      const name = requiredString(body, 'name', MAX_KEY_NAME).trim();
+      if (!name) throw invalidParam('name', "'name' must not be blank.");
+      changes.name = name;
     }
-    return { name, test, expiresAt, creditLimit, allowedModels };
+    if ('expires_at' in body) {
+      const raw = optionalString(body, 'expires_at', 64);
+      changes.expiresAt = raw === undefined ? null : parseKeyExpiry(raw);
+    }
+    if ('credit_limit' in body) changes.creditLimit = creditLimitInput(body.credit_limit);
+    if ('allowed_models' in body) changes.allowedModels = allowedModelsInput(body.allowed_models);
+    return changes;
   }
 
   app.get('/api/account', async (req) => {
@@ -66,9 +88,15 @@ export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
 
   app.patch<{ Params: { id: string } }>('/api/account/keys/:id', async (req) => {
     const { user } = auth(req);
-    const name = requiredString(readBody(req.body, ['name']), 'name', MAX_KEY_NAME).trim();
-    if (!name) throw invalidParam('name', "'name' must not be blank.");
-    return publicKey(await platform.keys.rename(req.params.id, user.id, name));
+    const changes = keyChanges(readBody(req.body, EDITABLE_KEY_FIELDS));
+    return publicKey(await platform.keys.update(req.params.id, user.id, changes));
+  });
+
+  app.post<{ Params: { id: string } }>('/api/account/keys/:id/roll', async (req) => {
+    const { user } = auth(req);
+    readBody(req.body, []);
+    const { key, record } = await platform.keys.roll(req.params.id, user.id);
+    return { ...publicKey(record), key };
   });
 
   app.post<{ Params: { id: string } }>('/api/account/keys/:id/revoke', async (req) => {
@@ -80,8 +108,14 @@ export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
   app.get<{ Querystring: Query }>('/api/account/ledger', async (req) => {
     const { user } = auth(req);
     const limit = parseLimit(req.query.limit);
+    const before = req.query.starting_after || undefined;
+    if (oneOf(req.query.view, 'view', ['entries', 'statement']) === 'statement') {
+      const kind = oneOf(req.query.kind, 'kind', STATEMENT_KINDS);
+      const { lines, hasMore } = await ledgerStatement(platform.db, user.id, { limit, before, kind });
+      return { object: 'list', data: lines, has_more: hasMore };
+    }
     const kind = oneOf(req.query.kind, 'kind', LEDGER_KINDS);
-    const rows = await platform.ledger.list(user.id, { limit: limit + 1, before: req.query.starting_after || undefined, kind });
+    const rows = await platform.ledger.list(user.id, { limit: limit + 1, before, kind });
     return { object: 'list', data: rows.slice(0, limit).map(publicEntry), has_more: rows.length > limit };
   });
 
@@ -108,12 +142,15 @@ export function accountRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const { user } = auth(req);
     const code = requiredString(readBody(req.body, ['code']), 'code', 64);
     const throttleKey = `redeem:${user.id}`;
-    redeemThrottle.check(throttleKey, undefined);
+    // The slot is taken before the lookup, so a parallel burst of guesses cannot slip through.
+    const attempt = await redeemThrottle.reserve(throttleKey, undefined);
     try {
       const { creditsMicro, balanceMicro } = await codes.redeem(user.id, code);
+      await attempt.release();
       return { credits: toCredits(creditsMicro), balance: toCredits(balanceMicro) };
     } catch (err) {
-      if ((err as { code?: string }).code === 'code_not_found') redeemThrottle.fail(throttleKey, undefined);
+      // A code that does not exist is a guess and keeps its slot; any other refusal does not count.
+      if ((err as { code?: string }).code !== 'code_not_found') await attempt.release();
       throw err;
     }
   });

@@ -1,16 +1,20 @@
-// Operator routes: users and credits, redemption codes, model overrides, nodes, all tasks.
+// Operator routes: users and credits, redemption codes, model overrides, nodes, all tasks; one
+// user's details (admin-users.ts) and provider connections (admin-connections.ts).
 // The scope's hooks have already checked the session, CSRF on changes, and the admin flag.
 // Amounts come in and go out as decimal credits; inside they are micro-credits.
 import type { FastifyInstance } from 'fastify';
 import { AppError, invalidParam } from '../../../lib/app-error.js';
 import { toCredits } from '../../../lib/credits.js';
 import { adminUserView } from '../../../services/admin.js';
+import { parseKeyExpiry } from '../../../services/api-keys.js';
 import { publicEntry } from '../../../services/ledger.js';
 import { MAX_CODES_PER_BATCH, MAX_CODE_CREDITS, publicCode } from '../../../services/redemption-codes.js';
 import { baseUrl, presentTask } from '../../present.js';
 import { presentModel } from '../models.js';
 import { nodeHealth } from '../nodes.js';
 import { parseLimit } from '../tasks.js';
+import { adminConnectionRoutes } from './admin-connections.js';
+import { adminUserRoutes } from './admin-users.js';
 import type { DashboardDeps } from './deps.js';
 import { TASK_STATUSES } from './account.js';
 import { oneOf, optionalString, readBody, requiredCredits, requiredInteger, requiredString } from './input.js';
@@ -29,6 +33,8 @@ function csvField(value: unknown): string {
 
 export function adminRoutes(app: FastifyInstance, d: DashboardDeps): void {
   const { platform, admin, codes } = d;
+  adminUserRoutes(app, d);
+  adminConnectionRoutes(app, d);
 
   const requireUser = async (id: string) => {
     const user = await platform.users.findById(id);
@@ -79,12 +85,30 @@ export function adminRoutes(app: FastifyInstance, d: DashboardDeps): void {
   });
 
   app.post('/api/admin/redemption-codes', async (req, reply) => {
-    const body = readBody(req.body, ['count', 'credits', 'note']);
+    const body = readBody(req.body, ['count', 'credits', 'note', 'expires_at']);
     const count = requiredInteger(body, 'count', 1, MAX_CODES_PER_BATCH);
     const creditsMicro = requiredCredits(body, 'credits', { min: 0, max: MAX_CODE_CREDITS });
     const note = optionalString(body, 'note', 500)?.trim() || null;
-    const rows = await codes.generate({ count, creditsMicro, note, createdBy: auth(req).user.id });
-    return reply.status(201).send({ object: 'list', data: rows.map((c) => ({ code: c.code, credits: toCredits(c.credits_micro), note: c.note, created_at: c.created_at })) });
+    const rawExpiry = optionalString(body, 'expires_at', 64);
+    const expiresAt = rawExpiry === undefined ? null : parseKeyExpiry(rawExpiry);
+    const rows = await codes.generate({ count, creditsMicro, note, createdBy: auth(req).user.id, expiresAt });
+    return reply
+      .status(201)
+      .send({ object: 'list', data: rows.map((c) => ({ id: c.id, code: c.code, credits: toCredits(c.credits_micro), note: c.note, created_at: c.created_at, expires_at: c.expires_at })) });
+  });
+
+  app.post<{ Params: { id: string } }>('/api/admin/redemption-codes/:id/void', async (req) => {
+    readBody(req.body, []);
+    const code = await codes.void(req.params.id);
+    req.log.info({ admin: auth(req).user.id, code_id: code.id }, 'admin voided a redemption code');
+    return publicCode(code);
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/admin/redemption-codes/:id', async (req) => {
+    const body = readBody(req.body, ['expires_at']);
+    if (body.expires_at === undefined) throw invalidParam('expires_at', "'expires_at' is required: an ISO-8601 time in the future, or null for no expiry.", 'missing_parameter');
+    const raw = optionalString(body, 'expires_at', 64);
+    return publicCode(await codes.setExpiry(req.params.id, raw === undefined ? null : parseKeyExpiry(raw)));
   });
 
   app.get<{ Querystring: Query }>('/api/admin/redemption-codes', async (req, reply) => {
@@ -92,9 +116,9 @@ export function adminRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const filter = redeemed === undefined ? undefined : redeemed === 'true';
     if (req.query.format === 'csv') {
       const rows = await codes.list({ limit: CSV_MAX_ROWS, redeemed: filter });
-      const lines = [['code', 'credits', 'note', 'created_at', 'redeemed_by', 'redeemed_by_email', 'redeemed_at'].join(',')];
+      const lines = [['code', 'credits', 'note', 'created_at', 'redeemed_by', 'redeemed_by_email', 'redeemed_at', 'expires_at', 'voided_at', 'status'].join(',')];
       for (const c of rows.map(publicCode))
-        lines.push([c.code, c.credits, c.note, c.created_at, c.redeemed_by, c.redeemed_by_email, c.redeemed_at].map(csvField).join(','));
+        lines.push([c.code, c.credits, c.note, c.created_at, c.redeemed_by, c.redeemed_by_email, c.redeemed_at, c.expires_at, c.voided_at, c.status].map(csvField).join(','));
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="redemption-codes-${new Date().toISOString().slice(0, 10)}.csv"`)

@@ -33,7 +33,7 @@ async function guarded<T>(attempt: Attempt, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    attempt.release();
+    await attempt.release();
     throw err;
   }
 }
@@ -47,7 +47,10 @@ export function authRoutes(app: FastifyInstance, d: DashboardDeps): void {
   const { platform, sessions, loginThrottle } = d;
   const publicUrl = platform.settings.publicUrl;
   const signupsPerHour = platform.settings.signupLimitPerHour;
-  const signupThrottle = new LoginThrottle({ perKey: signupsPerHour, perIp: signupsPerHour, windowMs: 60 * 60_000, refusal: 'Too many sign-ups from this address.' });
+  const signupThrottle = new LoginThrottle(
+    { perKey: signupsPerHour, perIp: signupsPerHour, windowMs: 60 * 60_000, refusal: 'Too many sign-ups from this address.' },
+    platform.limits.attempts('signup'),
+  );
 
   // Signing in from another site's page is refused too (login CSRF).
   app.addHook('onRequest', async (req) => {
@@ -59,12 +62,12 @@ export function authRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const email = requiredString(body, 'email', 254);
     const password = requiredString(body, 'password', MAX_PASSWORD);
     // Per address, counted before the password is hashed; input refused as invalid does not count.
-    const attempt = signupsPerHour > 0 ? signupThrottle.reserve(req.ip, undefined) : undefined;
+    const attempt = signupsPerHour > 0 ? await signupThrottle.reserve(req.ip, undefined) : undefined;
     let user;
     try {
       user = await platform.users.create({ email, password });
     } catch (err) {
-      if (err instanceof AppError && err.status === 400) attempt?.release();
+      if (err instanceof AppError && err.status === 400) await attempt?.release();
       // Two signups for one email at once: the database's unique index decides.
       if (!(err instanceof AppError) && (await platform.users.findByEmail(email)))
         throw new AppError(409, 'email_taken', 'An account for that email already exists.', { param: 'email' });
@@ -80,13 +83,13 @@ export function authRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const email = requiredString(body, 'email', 254).trim().toLowerCase();
     const password = requiredString(body, 'password', MAX_PASSWORD);
     // The slot is taken before the slow hash, so a parallel burst gets at most the limit checked.
-    const attempt = loginThrottle.reserve(email, req.ip);
+    const attempt = await loginThrottle.reserve(email, req.ip);
     const { user, ok } = await guarded(attempt, async () => {
       const found = await platform.users.findByEmail(email);
       return { user: found, ok: await verifyPassword(password, found?.password_hash ?? (await dummy())) };
     });
     if (!user || !user.password_hash || !ok) throw invalidCredentials();
-    attempt.succeed();
+    await attempt.succeed();
     if (user.disabled) throw accountDisabled();
     const { token, session } = await sessions.create(user.id, meta(req));
     setSessionCookies(req, reply, token, session.csrf_token);
@@ -105,7 +108,13 @@ export function authRoutes(app: FastifyInstance, d: DashboardDeps): void {
   });
 
   app.get('/api/auth/session', async (req, reply) => {
-    const { user, session } = await resolveSession(req, sessions);
+    // Signed out is an answer here, not an error: every page load asks.
+    const found = await resolveSession(req, sessions).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'not_signed_in') return null;
+      throw err;
+    });
+    if (!found) return { user: null, csrf_token: null };
+    const { user, session } = found;
     // A browser that lost the readable cookie gets it back.
     if (req.cookies[CSRF_COOKIE] !== session.csrf_token) setCsrfCookie(req, reply, session.csrf_token, session.expires_at);
     return { user: presentUser(user), csrf_token: session.csrf_token };
@@ -117,10 +126,10 @@ export function authRoutes(app: FastifyInstance, d: DashboardDeps): void {
     const body = readBody(req.body, ['current_password', 'new_password']);
     const current = requiredString(body, 'current_password', MAX_PASSWORD);
     const next = requiredString(body, 'new_password', MAX_PASSWORD);
-    const attempt = loginThrottle.reserve(user.email, req.ip);
+    const attempt = await loginThrottle.reserve(user.email, req.ip);
     if (!(await guarded(attempt, () => verifyPassword(current, user.password_hash))))
       throw new AppError(401, 'invalid_credentials', 'The current password is not right.', { param: 'current_password' });
-    attempt.succeed();
+    await attempt.succeed();
     await platform.users.setPassword(user.id, next, 'new_password');
     await sessions.destroyOthers(user.id, session.token_hash);
     return reply.status(204).send();

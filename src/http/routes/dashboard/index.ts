@@ -5,7 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { AdminService } from '../../../services/admin.js';
 import { BillingService } from '../../../services/billing.js';
-import { LoginThrottle } from '../../../services/login-throttle.js';
+import { LOGIN_LIMITS, LoginThrottle } from '../../../services/login-throttle.js';
 import { RedemptionCodeService } from '../../../services/redemption-codes.js';
 import { SessionService } from '../../../services/sessions.js';
 import { UsageService } from '../../../services/usage.js';
@@ -15,6 +15,8 @@ import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
 import { billingRoutes } from './billing.js';
 import type { DashboardDeps } from './deps.js';
+import { playgroundRoutes } from './playground.js';
+import { passwordResetRoutes } from './password-reset.js';
 import { guardScope } from './session-guard.js';
 import { dashboardTaskEventRoutes } from './task-events.js';
 import { dashboardWebhookRoutes } from './webhooks.js';
@@ -24,8 +26,8 @@ export function dashboardRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const d: DashboardDeps = {
     ...deps,
     sessions: new SessionService(platform.db),
-    loginThrottle: new LoginThrottle(),
-    redeemThrottle: new LoginThrottle({ perKey: 10, perIp: 10, windowMs: 15 * 60_000 }),
+    loginThrottle: new LoginThrottle(LOGIN_LIMITS, platform.limits.attempts('login')),
+    redeemThrottle: new LoginThrottle({ perKey: 10, perIp: 10, windowMs: 15 * 60_000 }, platform.limits.attempts('redeem')),
     codes: new RedemptionCodeService(platform.db, platform.ledger),
     billing: new BillingService(platform.db, platform.ledger, platform.catalog.packs, platform.settings.stripe, platform.log),
     usage: new UsageService(platform.db),
@@ -42,11 +44,13 @@ export function dashboardRoutes(app: FastifyInstance, deps: HttpDeps): void {
       json(req, body as string, done);
     });
     scope.register(async (s) => authRoutes(s, d));
+    scope.register(async (s) => passwordResetRoutes(s, d));
     scope.register(async (s) => {
       guardScope(s, guard);
       accountRoutes(s, d);
       dashboardTaskEventRoutes(s, d);
       dashboardWebhookRoutes(s, d);
+      await s.register(async (p) => playgroundRoutes(p, d));
     });
     scope.register(async (s) => {
       guardScope(s, { ...guard, admin: true });

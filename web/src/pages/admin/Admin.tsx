@@ -1,27 +1,29 @@
-// Admin pages (a separate chunk, loaded only when an admin opens them).
-import { type FormEvent, useState } from 'react';
-import { Alert, Badge, Card, ConfirmDialog, CopyButton, DataTable, EmptyState, ErrorMessage, Field, ListPager, Loaded, PageHeader, usePager } from '../../components/ui';
+// Admin pages (a separate chunk, loaded only when an admin opens them): the first-run checklist
+// above every tab; users (and one user's details), provider connections, redemption codes,
+// models and their prices, node health, all tasks.
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { Alert, Badge, Card, ConfirmDialog, CopyButton, DataTable, EmptyState, ErrorMessage, Field, ListPager, Loaded, Loading, PageHeader, usePager } from '../../components/ui';
 import { get, patch, post, type List } from '../../api';
 import { fmtCredits, fmtCreditsUsd, fmtDate, fmtShort } from '../../format';
 import { useAction, useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { Link, useLocation } from '../../router';
+import { useSession } from '../../session';
 import type { Model, Task } from '../../types';
 import { TypeBadge } from '../../components/model-card';
 import { unitWords } from '../../pricing';
 import { TaskFilters, TaskTable } from '../dashboard/Usage';
 import type { NodeHealth } from '../../../../src/worker/node-health.js';
+import type { SetupChecklist } from '../../../../src/services/connections/view-types.js';
+import { Connections } from './Connections';
+import { type AdminText, type AdminTextKey, useAdminText } from './messages';
+import { SetupChecklistCard } from './Setup';
+import { type AdminUser, UserActions } from './user-actions';
+import { UserDetail } from './UserDetail';
 
-interface AdminUser {
-  id: string;
-  email: string;
-  is_admin: boolean;
-  disabled: boolean;
-  balance: number;
-  reserved: number;
-  created_at: string;
-}
+type CodeStatus = 'active' | 'redeemed' | 'voided' | 'expired';
 interface Code {
+  id: string;
   code: string;
   credits: number;
   note: string | null;
@@ -29,71 +31,74 @@ interface Code {
   redeemed_by?: string | null;
   redeemed_by_email?: string | null;
   redeemed_at?: string | null;
+  expires_at?: string | null;
+  voided_at?: string | null;
+  status?: CodeStatus;
 }
 type AdminModel = Model & { price: Model['price'] | number };
 type NodeRow = NodeHealth & { queue_depth?: number };
 
-const TABS: [string, MessageKey][] = [
-  ['users', 'admin_users'],
-  ['codes', 'admin_codes'],
-  ['models', 'admin_models'],
-  ['nodes', 'admin_nodes'],
-  ['tasks', 'admin_tasks'],
+/** Tab id, and its label from the shared dashboard strings or the admin pages' own. */
+const TABS: [string, { t: MessageKey } | { a: AdminTextKey }][] = [
+  ['users', { t: 'admin_users' }],
+  ['providers', { a: 'tab_providers' }],
+  ['codes', { t: 'admin_codes' }],
+  ['models', { t: 'admin_models' }],
+  ['nodes', { t: 'admin_nodes' }],
+  ['tasks', { t: 'admin_tasks' }],
 ];
 
 export default function Admin({ tab }: { tab: string }) {
   const { t } = useI18n();
-  useTitle(`${t('admin_title')} · ${t((TABS.find(([k]) => k === tab) ?? TABS[0]!)[1])}`);
+  const a = useAdminText();
+  const { user } = useSession();
+  const { search } = useLocation();
+  const label = (l: (typeof TABS)[number][1]) => ('t' in l ? t(l.t) : a(l.a));
+  const current = tab === 'user' ? 'users' : tab;
+  useTitle(`${t('admin_title')} · ${label((TABS.find(([k]) => k === current) ?? TABS[0]!)[1])}`);
+  // The checklist is read before the page shows, so it never pushes the page down once shown.
+  const [version, setVersion] = useState(0);
+  const setup = useAsync(() => get<SetupChecklist>('/api/admin/setup'), [version]);
+  const changed = () => setVersion((n) => n + 1);
+  let body: ReactNode;
+  if (!setup.data && !setup.error) body = <Loading height={400} />;
+  else
+    body = (
+      <>
+        {setup.data && <SetupChecklistCard setup={setup.data} />}
+        {tab === 'users' && <Users selfId={user?.id} />}
+        {tab === 'user' && <UserDetail id={search.get('id') ?? ''} selfId={user?.id} />}
+        {tab === 'providers' && <Connections onChanged={changed} />}
+        {tab === 'codes' && <Codes />}
+        {tab === 'models' && <Models onChanged={changed} />}
+        {tab === 'nodes' && <Nodes />}
+        {tab === 'tasks' && <AllTasks />}
+      </>
+    );
   return (
     <>
       <PageHeader title={t('admin_title')} />
       <nav className="tabs" aria-label={t('admin_title')}>
-        {TABS.map(([k, label]) => (
-          <Link key={k} to={k === 'users' ? '/admin' : `/admin/${k}`} className={tab === k ? 'active' : ''} aria-current={tab === k ? 'page' : undefined}>
-            {t(label)}
+        {TABS.map(([k, l]) => (
+          <Link key={k} to={k === 'users' ? '/admin' : `/admin/${k}`} className={current === k ? 'active' : ''} aria-current={current === k ? 'page' : undefined}>
+            {label(l)}
           </Link>
         ))}
       </nav>
-      {tab === 'users' && <Users />}
-      {tab === 'codes' && <Codes />}
-      {tab === 'models' && <Models />}
-      {tab === 'nodes' && <Nodes />}
-      {tab === 'tasks' && <AllTasks />}
+      {body}
     </>
   );
 }
 
-function Users() {
+function Users({ selfId }: { selfId?: string }) {
   const { t, lang } = useI18n();
+  const a = useAdminText();
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const pager = usePager();
   const users = useAsync(() => get<List<AdminUser>>('/api/admin/users', { q: query || undefined, limit: 20, starting_after: pager.cursor }), [query, pager.cursor]);
-  const [granting, setGranting] = useState<AdminUser | null>(null);
-  const [amount, setAmount] = useState('');
-  const [note, setNote] = useState('');
-  const [disabling, setDisabling] = useState<AdminUser | null>(null);
-  const { busy, error, setError, run } = useAction();
   const [notice, setNotice] = useState('');
   const rows = users.data?.data ?? [];
-
-  const grant = () =>
-    granting &&
-    run(async () => {
-      const r = await post<{ balance: number }>(`/api/admin/users/${encodeURIComponent(granting.id)}/grant`, { amount: Number(amount), note: note.trim() });
-      setNotice(t('admin_grant_ok', { email: granting.email, balance: fmtCredits(r.balance, lang) }));
-      setGranting(null);
-      setAmount('');
-      setNote('');
-      users.reload();
-    });
-
-  const toggle = (user: AdminUser) =>
-    run(async () => {
-      await post(`/api/admin/users/${encodeURIComponent(user.id)}/disable`, { disabled: !user.disabled });
-      setDisabling(null);
-      users.reload();
-    });
 
   return (
     <Card>
@@ -112,7 +117,6 @@ function Users() {
         </button>
       </form>
       {notice && <Alert kind="success">{notice}</Alert>}
-      {!granting && !disabling && <ErrorMessage error={error} />}
       <Loaded state={users} empty={rows.length === 0 && <EmptyState title={t('admin_no_users')} />}>
         {() => (
           <DataTable
@@ -129,26 +133,26 @@ function Users() {
           >
             {rows.map((u) => (
               <tr key={u.id} data-email={u.email}>
-                <td>
-                  {u.email} {u.is_admin && <Badge tone="violet">{t('role_admin')}</Badge>}
+                <td className="break">
+                  <Link to={`/admin/user?id=${encodeURIComponent(u.id)}`}>{u.email}</Link> {u.is_admin && <Badge tone="violet">{t('role_admin')}</Badge>}
+                  {u.id === selfId && <span className="muted small"> ({a('user_you')})</span>}
                 </td>
                 <td className="num">{fmtCredits(u.balance, lang)}</td>
                 <td className="num muted">{fmtCredits(u.reserved, lang)}</td>
                 <td>{u.disabled ? <Badge tone="red">{t('admin_disabled')}</Badge> : <Badge tone="green">{t('admin_active')}</Badge>}</td>
                 <td className="nowrap">{fmtDate(u.created_at, lang, false)}</td>
-                <td className="actions nowrap">
-                  <button type="button" className="btn btn-small" onClick={() => setGranting(u)} aria-label={`${t('admin_grant')}: ${u.email}`}>
-                    {t('admin_grant_short')}
-                  </button>{' '}
-                  {u.disabled ? (
-                    <button type="button" className="btn btn-small" onClick={() => toggle(u)}>
-                      {t('admin_enable')}
-                    </button>
-                  ) : (
-                    <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setDisabling(u)}>
-                      {t('admin_disable')}
-                    </button>
-                  )}
+                <td className="actions">
+                  <div className="row-actions end">
+                    <UserActions
+                      user={u}
+                      selfId={selfId}
+                      actions={['grant', 'disable']}
+                      onChanged={(msg) => {
+                        setNotice(msg);
+                        users.reload();
+                      }}
+                    />
+                  </div>
                 </td>
               </tr>
             ))}
@@ -156,39 +160,6 @@ function Users() {
         )}
       </Loaded>
       <ListPager pager={pager} list={users.data} />
-      <ConfirmDialog
-        open={granting !== null}
-        title={t('admin_grant_title', { email: granting?.email ?? '' })}
-        confirmLabel={t('admin_grant')}
-        busy={busy || !amount || Number(amount) === 0}
-        error={error}
-        onConfirm={grant}
-        onCancel={() => {
-          setGranting(null);
-          setError(undefined);
-        }}
-      >
-        <Field label={t('admin_grant_amount')} hint={t('admin_grant_amount_hint')} id="grant-amount">
-          {(id, hint) => <input id={id} type="number" step="any" required value={amount} aria-describedby={hint} onChange={(e) => setAmount(e.target.value)} />}
-        </Field>
-        <Field label={t('admin_grant_note')} hint={t('admin_grant_note_hint')} id="grant-note">
-          {(id, hint) => <input id={id} required value={note} maxLength={200} aria-describedby={hint} onChange={(e) => setNote(e.target.value)} />}
-        </Field>
-      </ConfirmDialog>
-      <ConfirmDialog
-        open={disabling !== null}
-        title={t('admin_disable_title', { email: disabling?.email ?? '' })}
-        body={t('admin_disable_body')}
-        confirmLabel={t('admin_disable')}
-        danger
-        busy={busy}
-        error={error}
-        onConfirm={() => disabling && toggle(disabling)}
-        onCancel={() => {
-          setDisabling(null);
-          setError(undefined);
-        }}
-      />
     </Card>
   );
 }

@@ -1,7 +1,7 @@
 import { Icon } from '../../components/icons';
 import { type FormEvent, useState } from 'react';
 import { Alert, Badge, Card, DataTable, EmptyState, ErrorMessage, Field, Loaded, PageHeader, Stat } from '../../components/ui';
-import { dashboardApi } from '../../api';
+import { dashboardApi } from '../../dashboard-api';
 import { fmtCredits, fmtDate, fmtUsd } from '../../format';
 import { useAction, useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
@@ -29,7 +29,7 @@ export function Billing() {
     setRedeemOk('');
     void redeeming.run(async () => {
       const r = await dashboardApi.redeem(code.trim());
-      setRedeemOk(t('redeem_ok', { credits: fmtCredits(r.credits, lang), balance: fmtCredits(r.balance, lang) }));
+      setRedeemOk(t('redeem_ok', { credits: t('credits_n', { n: fmtCredits(r.credits, lang) }), balance: t('credits_n', { n: fmtCredits(r.balance, lang) }) }));
       setCode('');
       account.reload();
     });
@@ -53,7 +53,7 @@ export function Billing() {
       {checkout === 'success' && <Alert kind="success">{t('checkout_success')}</Alert>}
       {checkout === 'cancel' && <Alert kind="info">{t('checkout_cancel')}</Alert>}
       <div className="stats">
-        <Stat label={t('balance')} value={account.data ? t('credits_n', { n: fmtCredits(account.data.balance, lang) }) : '…'} testId="balance" />
+        <Stat label={t('balance')} value={account.data ? t('credits_n', { n: fmtCredits(account.data.balance + account.data.reserved, lang) }) : '…'} testId="balance" />
       </div>
       <div className="grid-2">
         <Card title={t('packs_title')}>

@@ -1,5 +1,5 @@
 import { Card, ErrorMessage, Loaded, Loading, PageHeader, Stat, ButtonLink, TaskStatusBadge, EmptyState } from '../../components/ui';
-import { dashboardApi } from '../../api';
+import { dashboardApi } from '../../dashboard-api';
 import { fmtCredits, fmtDate } from '../../format';
 import { TaskThumb, taskSummary } from '../../components/task-output';
 import { useAsync, useTitle } from '../../hooks';
@@ -18,8 +18,8 @@ export function Overview() {
   const hasTask = (tasks.data?.data.length ?? 0) > 0;
   const hasCredits = (account.data?.balance ?? 0) > 0;
   const steps = [
-    { done: hasKey, title: t('check1_title'), body: t('check1_body'), to: '/dashboard/keys', action: t('check1_action') },
-    { done: hasTask, title: t('check2_title'), body: t('check2_body'), to: '/dashboard/playground', action: t('check2_action') },
+    { done: hasTask, title: t('check1_title'), body: t('check1_body'), to: '/dashboard/playground', action: t('check1_action') },
+    { done: hasKey, title: t('check2_title'), body: t('check2_body'), to: '/dashboard/keys', action: t('check2_action') },
     { done: hasCredits, title: t('check3_title'), body: t('check3_body'), to: '/dashboard/billing', action: t('check3_action') },
   ];
   const nextStep = steps.findIndex((s) => !s.done);
@@ -28,7 +28,7 @@ export function Overview() {
       <PageHeader title={t('overview_title')} lead={t('overview_signed_in_as', { email: user?.email ?? '' })} />
       <ErrorMessage error={account.error} onRetry={account.reload} />
       <div className="stats">
-        <Stat label={t('balance')} value={account.data ? t('credits_n', { n: fmtCredits(account.data.balance, lang) }) : '…'} testId="balance" />
+        <Stat label={t('balance')} value={account.data ? t('credits_n', { n: fmtCredits(account.data.balance + account.data.reserved, lang) }) : '…'} testId="balance" />
         <Stat label={t('reserved')} value={account.data ? t('credits_n', { n: fmtCredits(account.data.reserved, lang) }) : '…'} note={t('reserved_note')} />
         <Stat label={t('dash_keys')} value={keys.data ? keys.data.data.filter((k) => !k.revoked_at).length : '…'} />
       </div>
@@ -63,7 +63,7 @@ export function Overview() {
           state={tasks}
           empty={
             tasks.data?.data.length === 0 && (
-              <EmptyState title={t('tasks_empty_title')} action={<ButtonLink to="/dashboard/playground">{t('check2_action')}</ButtonLink>}>
+              <EmptyState title={t('tasks_empty_title')} action={<ButtonLink to="/dashboard/playground">{t('check1_action')}</ButtonLink>}>
                 {t('tasks_empty_body')}
               </EmptyState>
             )

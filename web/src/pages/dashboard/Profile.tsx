@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Alert, Card, ErrorMessage, Field, PageHeader } from '../../components/ui';
-import { dashboardApi } from '../../api';
+import { dashboardApi } from '../../dashboard-api';
 import { fmtDate } from '../../format';
 import { useAction, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';

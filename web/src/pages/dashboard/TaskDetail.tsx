@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { TypeBadge } from '../../components/model-card';
 import { TaskOutputView, taskSummary } from '../../components/task-output';
 import { Badge, Card, Loaded, PageHeader, TaskStatusBadge } from '../../components/ui';
-import { dashboardApi } from '../../api';
+import { dashboardApi } from '../../dashboard-api';
 import { durationSeconds, fmtCredits, fmtDate, fmtDuration, shortDataUrl } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
@@ -18,7 +18,8 @@ function chipValue(v: unknown): string {
   return s.length > 120 ? `${s.slice(0, 117)}…` : s;
 }
 
-export function TaskView({ task }: { task: Task }) {
+/** A task's result and facts; `showNode` (admins) adds the worker node that ran it. */
+export function TaskView({ task, showNode }: { task: Task; showNode?: boolean }) {
   const { t, lang } = useI18n();
   const models = useModels();
   const model = models.data?.find((m) => m.id === task.model);
@@ -87,10 +88,19 @@ export function TaskView({ task }: { task: Task }) {
         <dd>{fmtDate(task.created_at, lang)}</dd>
         <dt>{t('task_finished')}</dt>
         <dd>{fmtDate(task.finished_at, lang)}</dd>
-        <dt>{t('task_node')}</dt>
-        <dd>
-          {task.node ?? '—'} · {t('task_attempts')}: {task.attempts}
-        </dd>
+        {showNode ? (
+          <>
+            <dt>{t('task_node')}</dt>
+            <dd>
+              {task.node ?? '—'} · {t('task_attempts')}: {task.attempts}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>{t('task_attempts')}</dt>
+            <dd>{task.attempts}</dd>
+          </>
+        )}
         {task.error && (
           <>
             <dt>{t('task_error')}</dt>
@@ -104,10 +114,10 @@ export function TaskView({ task }: { task: Task }) {
   );
 }
 
-export function TaskDetail({ id, back = '/dashboard/usage', load }: { id: string; back?: string; load?: (id: string) => Promise<Task> }) {
+export function TaskDetail({ id, back = '/dashboard/usage', load, showNode }: { id: string; back?: string; load?: (id: string) => Promise<Task>; showNode?: boolean }) {
   const { t } = useI18n();
   useTitle(t('task_detail_title', { id }));
-  const task = useAsync(() => (load ?? dashboardApi.task)(id), [id]);
+  const task = useAsync(() => (load ? load(id) : dashboardApi.task(id)), [id]);
   // A task still queued or running is looked at again every few seconds, until it finishes.
   const pending = task.data?.status === 'queued' || task.data?.status === 'running';
   useEffect(() => {
@@ -123,7 +133,7 @@ export function TaskDetail({ id, back = '/dashboard/usage', load }: { id: string
       <PageHeader title={<span className="task-title">{t('task_detail_title', { id })}</span>} />
       <Card>
         <Loaded state={task} height={400}>
-          {(data) => <TaskView task={data} />}
+          {(data) => <TaskView task={data} showNode={showNode} />}
         </Loaded>
       </Card>
     </>

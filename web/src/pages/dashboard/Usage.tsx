@@ -2,7 +2,7 @@ import { Icon } from '../../components/icons';
 import type { ReactNode } from 'react';
 import { DayChart, fillDays, ModelBars } from '../../components/charts';
 import { Badge, ButtonLink, Card, DataTable, EmptyState, FilterSelect, ListPager, Loaded, Loading, PageHeader, TaskStatusBadge, usePager } from '../../components/ui';
-import { dashboardApi } from '../../api';
+import { dashboardApi } from '../../dashboard-api';
 import { durationSeconds, fmtCredits, fmtDuration, fmtShort } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
@@ -124,12 +124,24 @@ export function Usage() {
       <Card title={t('tasks_title')} actions={<TaskFilters />}>
         <Loaded
           state={tasks}
+          height={300}
           empty={
-            rows.length === 0 && (
-              <EmptyState title={t('tasks_empty_title')} action={<ButtonLink to="/dashboard/playground">{t('check2_action')}</ButtonLink>} icon={<Icon name="usage" size={24} />}>
+            rows.length === 0 &&
+            (status || model ? (
+              <EmptyState
+                title={t('tasks_empty_filtered')}
+                icon={<Icon name="usage" size={24} />}
+                action={
+                  <button type="button" className="btn" onClick={() => setQuery({ status: null, model: null })}>
+                    {t('clear_filters')}
+                  </button>
+                }
+              />
+            ) : (
+              <EmptyState title={t('tasks_empty_title')} action={<ButtonLink to="/dashboard/playground">{t('check1_action')}</ButtonLink>} icon={<Icon name="usage" size={24} />}>
                 {t('tasks_empty_body')}
               </EmptyState>
-            )
+            ))
           }
         >
           {() => (

@@ -3,7 +3,7 @@ import { ButtonLink, Loaded } from '../../components/ui';
 import { curlFor } from '../../format';
 import { useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { byType, typesOf, useModels } from '../../models';
+import { byType, liveFirst, typesOf, useModels } from '../../models';
 import { Link } from '../../router';
 import { useSession } from '../../session';
 
@@ -12,13 +12,14 @@ export function Home() {
   const { user } = useSession();
   const models = useModels();
   useTitle('');
-  const first = models.data?.[0];
+  // The example is a model that runs live here, when there is one.
+  const first = liveFirst(models.data ?? [])[0];
   const sample = first
     ? curlFor(window.location.origin, first.endpoint, first.example)
     : curlFor(window.location.origin, '/api/v1/images/generations', { model: 'ideogram-v4', prompt: 'A poster reading "HELLO"' });
-  // A few models of every type, so each modality shows on the home page.
+  // A few models of every type, so each modality shows on the home page; what runs live first.
   const groups = byType(models.data ?? []);
-  const featured = groups.flatMap(([, list]) => list.slice(0, Math.max(2, Math.ceil(6 / groups.length))));
+  const featured = liveFirst(groups.flatMap(([, list]) => list.slice(0, Math.max(2, Math.ceil(6 / groups.length)))));
   const types = typesOf(models.data ?? []);
   return (
     <>
@@ -81,7 +82,8 @@ export function Home() {
             ))}
           </p>
         )}
-        <Loaded state={models}>
+        <p className="muted small state-legend">{t('state_legend')}</p>
+        <Loaded state={models} height={600}>
           {() => (
             <div className="grid-cards">
               {featured.map((m) => (

@@ -1,14 +1,17 @@
 // One model's API page: every fact comes from GET /api/v1/models/:id (the catalog).
-import { ModelCard, typeLabel } from '../../components/model-card';
+import '../../i18n/model-page';
+import { ModelCard, StateBadge, typeLabel } from '../../components/model-card';
 import { Alert, Badge, ButtonLink, CodeBlock, DataTable, EmptyState, ErrorMessage, Loading } from '../../components/ui';
 import { ApiError, publicApi } from '../../api';
 import { curlFor, fmtCredits, fmtCreditsUsd } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
-import { localize, paramDescription, type Translate, useI18n } from '../../i18n';
-import { useModels } from '../../models';
+import { type Translate, useI18n } from '../../i18n';
+import { localize, paramDescription } from '../../i18n/model-texts';
+import { isTaskModel, modelState, useModels } from '../../models';
 import { priceHeadline, rateLines, unitWords } from '../../pricing';
 import { Link } from '../../router';
 import { useSession } from '../../session';
+import { finishedTaskExample, queuedTaskExample } from '../../task-example';
 import type { Model, ParameterView } from '../../types';
 
 export function ModelPage({ id }: { id: string }) {
@@ -89,34 +92,20 @@ function ModelDoc({ model }: { model: Model }) {
   const statusCurl = `curl ${origin}${model.task_endpoint} \\\n  -H "Authorization: Bearer aio_your_api_key"`;
   const sameEndpoint = (all.data ?? []).filter((m) => m.id !== model.id && m.endpoint === model.endpoint);
   const rates = rateLines(model.price, t, lang);
-  const flat = model.price.unit === 'image' || model.price.unit === 'run';
-  const response = JSON.stringify(
-    {
-      id: 'task_…',
-      object: 'task',
-      type: model.type,
-      model: model.id,
-      status: 'queued',
-      progress: null,
-      output: null,
-      ...(flat ? { cost: { credits: model.price.credits, charged: false } } : {}),
-    },
-    null,
-    2,
-  );
+  const task = isTaskModel(model);
+  const response = JSON.stringify(queuedTaskExample(model), null, 2);
+  const finished = JSON.stringify(finishedTaskExample(model, origin), null, 2);
+  const live = modelState(model) === 'live';
 
   return (
     <div className="container page model-page">
-      <nav className="breadcrumb" aria-label="Breadcrumb">
+      <nav className="breadcrumb" aria-label={t('breadcrumb')}>
         <Link to="/models">{t('nav_models')}</Link>
         <span aria-hidden="true">/</span>
         <span aria-current="page">{texts.name}</span>
       </nav>
       <header className="model-hero">
-        <Badge tone="green">
-          <span className="dot" aria-hidden="true" />
-          {t('model_badge_live', { type: typeLabel(model.type, t) })}
-        </Badge>
+        <StateBadge model={model} label={t(live ? 'model_badge_live' : 'model_badge_test_only', { type: typeLabel(model.type, t) })} />
         <h1 tabIndex={-1}>{t('model_h1', { id: model.id })}</h1>
         <p className="lead">{texts.description}</p>
         <div className="hero-actions">
@@ -125,7 +114,11 @@ function ModelDoc({ model }: { model: Model }) {
             {t('model_get_key')}
           </ButtonLink>
         </div>
-        {!model.available && <Alert kind="warning">{t('model_unavailable')}</Alert>}
+        {!live && (
+          <div className="model-hero-alert">
+            <Alert kind="warning">{t('model_unavailable')}</Alert>
+          </div>
+        )}
       </header>
 
       <dl className="facts" data-testid="facts">
@@ -163,9 +156,9 @@ function ModelDoc({ model }: { model: Model }) {
       </dl>
 
       <div className="doc-layout">
-        <aside className="toc" aria-label="On this page">
+        <aside className="toc" aria-label={t('on_this_page')}>
           <ul>
-            {SECTIONS.map(([anchor, key]) => (
+            {SECTIONS.filter(([anchor]) => task || anchor !== 'task-status').map(([anchor, key]) => (
               <li key={anchor}>
                 <a href={`#${anchor}`}>{t(key)}</a>
               </li>
@@ -217,8 +210,14 @@ function ModelDoc({ model }: { model: Model }) {
             <h2>{t('example_title')}</h2>
             <p className="muted">{t('example_lead')}</p>
             <CodeBlock code={curl} label="curl" testId="curl" />
-            <p className="muted">{t('example_response')}</p>
-            <CodeBlock code={response} label="JSON" />
+            {task && (
+              <>
+                <p className="muted">{t('example_response')}</p>
+                <CodeBlock code={response} label="JSON" />
+                <p className="muted">{t('example_finished')}</p>
+                <CodeBlock code={finished} label="JSON" testId="finished-example" />
+              </>
+            )}
             <h3>{t('switch_title')}</h3>
             <p className="muted">{t('switch_lead')}</p>
             {sameEndpoint.length ? (
@@ -271,16 +270,18 @@ function ModelDoc({ model }: { model: Model }) {
             </ol>
           </section>
 
-          <section id="task-status" className="doc-section">
-            <h2>{t('status_title')}</h2>
-            <p className="muted">{t('status_lead')}</p>
-            <div className="endpoint-row">
-              <Badge tone="blue">GET</Badge>
-              <code data-testid="task-endpoint">{model.task_endpoint}</code>
-              <span className="muted">{t('status_desc')}</span>
-            </div>
-            <CodeBlock code={statusCurl} label="curl" />
-          </section>
+          {task && (
+            <section id="task-status" className="doc-section">
+              <h2>{t('status_title')}</h2>
+              <p className="muted">{t('status_lead')}</p>
+              <div className="endpoint-row">
+                <Badge tone="blue">GET</Badge>
+                <code data-testid="task-endpoint">{model.task_endpoint}</code>
+                <span className="muted">{t('status_desc')}</span>
+              </div>
+              <CodeBlock code={statusCurl} label="curl" />
+            </section>
+          )}
 
           <section id="price" className="doc-section">
             <h2>{t('price_title')}</h2>
@@ -308,7 +309,7 @@ function ModelDoc({ model }: { model: Model }) {
                 </div>
                 <div>
                   <dt>{t('price_billing')}</dt>
-                  <dd>{t('price_billing_value')}</dd>
+                  <dd>{t(model.price.billing === 'per_successful_request' ? 'price_billing_value' : 'price_billing_tokens')}</dd>
                 </div>
               </dl>
               <p className="muted small">{t('price_note')}</p>

@@ -1,10 +1,11 @@
-import { TypeBadge } from '../../components/model-card';
+import { StateBadge, TypeBadge } from '../../components/model-card';
 import { Alert, Card, DataTable, Loaded, PageHeader } from '../../components/ui';
-import { dashboardApi } from '../../api';
+import { dashboardApi } from '../../dashboard-api';
 import { fmtCredits, fmtCreditsUsd, fmtUsd } from '../../format';
 import { useAsync, useTitle } from '../../hooks';
-import { localize, useI18n } from '../../i18n';
-import { byType, useModels } from '../../models';
+import { useI18n } from '../../i18n';
+import { localize } from '../../i18n/model-texts';
+import { byType, liveFirst, useModels } from '../../models';
 import { priceWords, rateLines } from '../../pricing';
 import { Link } from '../../router';
 
@@ -17,31 +18,23 @@ export function Pricing() {
     <div className="container page">
       <PageHeader title={t('pricing_title')} lead={t('pricing_lead')} />
       <Card>
-        <Loaded state={models}>
+        <p className="muted small state-legend">{t('state_legend')}</p>
+        <Loaded state={models} height={900}>
           {(data) => (
             <DataTable
               testId="pricing-table"
-              columns={[
-                { label: t('pricing_model') },
-                { label: t('pricing_provider') },
-                { label: t('pricing_type') },
-                { label: t('pricing_price') },
-                { label: t('pricing_usd'), num: true },
-                { label: t('pricing_billing') },
-              ]}
+              className="pricing-table"
+              columns={[{ label: t('pricing_model') }, { label: t('pricing_provider') }, { label: t('pricing_price') }, { label: t('pricing_usd'), num: true }, { label: t('pricing_state') }]}
             >
-              {byType(data).flatMap(([, list]) => list).map((m) => (
-                <tr key={m.id} data-model={m.id} data-type={m.type}>
+              {liveFirst(byType(data).flatMap(([, list]) => list)).map((m) => (
+                <tr key={m.id} data-model={m.id} data-type={m.type} data-state={m.available ? 'live' : 'test_only'}>
                   <td>
                     <Link to={`/models/${m.id}`}>{localize(m, lang).name}</Link>
-                    <div>
-                      <code className="small">{m.id}</code>
+                    <div className="cell-line">
+                      <code className="small">{m.id}</code> <TypeBadge type={m.type} />
                     </div>
                   </td>
                   <td>{m.provider}</td>
-                  <td>
-                    <TypeBadge type={m.type} />
-                  </td>
                   <td>
                     <strong>{priceWords(m.price, t, lang)}</strong>
                     {rateLines(m.price, t, lang).map((r) => (
@@ -49,14 +42,18 @@ export function Pricing() {
                         {r.text}
                       </div>
                     ))}
+                    <div className="muted small">{t(m.price.billing === 'per_successful_request' ? 'price_billing_value' : 'price_billing_tokens')}</div>
                   </td>
                   <td className="num">{fmtCreditsUsd(m.price.credits)}</td>
-                  <td>{t('price_billing_value')}</td>
+                  <td>
+                    <StateBadge model={m} />
+                  </td>
                 </tr>
               ))}
             </DataTable>
           )}
         </Loaded>
+        <p className="muted small">{t('pricing_billing_note')}</p>
       </Card>
       {billing.data !== undefined && (
         <Card title={t('pricing_packs')}>
