@@ -35,6 +35,10 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     chunkSizeWarningLimit: 400,
+    // Browsers without module preload fetch the page's chunks a moment later; not worth bytes on every page.
+    modulePreload: { polyfill: false },
+    // test/web/bundle-size.test.ts reads it to add up what each page loads.
+    manifest: true,
   },
   server: {
     // `npx vite web` during development: the API runs on `npm start` (port 8080 by default).

@@ -85,6 +85,8 @@ describe('SDK README examples', () => {
   });
 
   test('tasks: list, get, and a refused cancel', async () => {
+    const made = await server.api('POST', '/api/v1/images/generations', { key, body: { model: 'aio-poster', prompt: 'For the list' }, headers: { prefer: 'wait' } });
+    assert.equal(made.body.status, 'succeeded');
     const { stdout } = await run('tasks');
     const lines = stdout.trim().split('\n');
     assert.ok(lines.length >= 2, stdout);

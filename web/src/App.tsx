@@ -3,7 +3,7 @@
 // the dashboard's code on a public page).
 import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { Footer, Header } from './components/layout';
-import { ButtonLink, EmptyState, Loading } from './components/ui';
+import { ButtonLink, EmptyState, Loading } from './components/ui/basic';
 import { useTitle } from './hooks';
 import { useI18n } from './i18n';
 import { match, navigate, useLocation } from './router';

@@ -1,6 +1,10 @@
 // Dates, durations, money and request snippets as people read them.
 import type { Lang } from './i18n';
 
+// Money and curl have their own files (pages that show a price need no dates); kept here too.
+export { fmtCredits, fmtCreditsUsd, fmtNumber, fmtSignedCredits, fmtUsd, USD_PER_CREDIT } from './money';
+export { curlFor, shellQuote } from './curl';
+
 export function fmtDate(iso: string | null | undefined, lang: Lang, withTime = true): string {
   if (!iso) return '—';
   const d = new Date(iso);
@@ -15,31 +19,6 @@ export function fmtShort(iso: string | null | undefined, lang: Lang): string {
   if (Number.isNaN(d.getTime())) return iso;
   const sameYear = d.getFullYear() === new Date().getFullYear();
   return d.toLocaleString(lang, { month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }), hour: '2-digit', minute: '2-digit' });
-}
-
-export const USD_PER_CREDIT = 0.01;
-
-/** Dollars: cents when that is exact, else as many places as it takes (at most 8): $0.12, $0.0035. */
-export function fmtUsd(usd: number): string {
-  const cents = Math.round(usd * 100);
-  if (Math.abs(usd * 100 - cents) < 1e-9) return `${usd < 0 ? '-' : ''}$${(Math.abs(cents) / 100).toFixed(2)}`;
-  return `${usd < 0 ? '-' : ''}$${Math.abs(usd).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 8, useGrouping: false })}`;
-}
-
-/** Credits in dollars, formatted. */
-export const fmtCreditsUsd = (credits: number): string => fmtUsd(credits * USD_PER_CREDIT);
-
-/** Credits as a decimal with up to 6 places, trailing zeros trimmed: 12, 0.35, 0.000123, 1,234.5. */
-export function fmtCredits(n: number, lang: Lang): string {
-  return n.toLocaleString(lang, { maximumFractionDigits: 6 });
-}
-
-export function fmtSignedCredits(n: number, lang: Lang): string {
-  return n > 0 ? `+${fmtCredits(n, lang)}` : fmtCredits(n, lang);
-}
-
-export function fmtNumber(n: number, lang: Lang): string {
-  return n.toLocaleString(lang);
 }
 
 export function fmtBytes(bytes: number): string {
@@ -58,22 +37,6 @@ export function fmtDuration(s: number | null): string {
   if (s < 10) return `${s.toFixed(1)}s`;
   if (s < 120) return `${Math.round(s)}s`;
   return `${Math.floor(s / 60)}m ${Math.round(s % 60)}s`;
-}
-
-/** A JSON body as a shell argument in single quotes. */
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** A `curl` that POSTs `body` to `endpoint` on `origin`, with extra headers (e.g. `Prefer: wait`). */
-export function curlFor(origin: string, endpoint: string, body: Record<string, unknown>, opts: { key?: string; headers?: string[] } = {}): string {
-  return [
-    `curl -X POST ${origin}${endpoint} \\`,
-    `  -H "Authorization: Bearer ${opts.key ?? 'aio_your_api_key'}" \\`,
-    `  -H "Content-Type: application/json" \\`,
-    ...(opts.headers ?? []).map((h) => `  -H "${h}" \\`),
-    `  --data-raw ${shellQuote(JSON.stringify(body, null, 2))}`,
-  ].join('\n');
 }
 
 /** How many bytes a base64 `data:` URL holds. */

@@ -1,5 +1,5 @@
 // Two small SVG charts, no library: credits per day (columns) and per model (bars).
-import { fmtCredits } from '../format';
+import { fmtCredits } from '../money';
 import { useI18n } from '../i18n';
 
 export interface DayPoint {

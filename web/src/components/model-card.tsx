@@ -1,11 +1,11 @@
-import { fmtCreditsUsd } from '../format';
+import { fmtCreditsUsd } from '../money';
 import { type MessageKey, type Translate, useI18n } from '../i18n';
 import { localize } from '../i18n/model-texts';
 import { MODALITY_TYPES, modelState } from '../models';
 import { priceWords, rateLines } from '../pricing';
 import { Link } from '../router';
 import type { Model } from '../types';
-import { Badge } from './ui';
+import { Badge } from './ui/basic';
 
 const LABELLED_TYPES = [...MODALITY_TYPES, 'chat'];
 

@@ -2,11 +2,12 @@
 // field with its range, a checkbox for a switch, a text area with a character counter, and an image
 // picker (a URL, or a local file read into a data: URL).
 import { type ChangeEvent, useState } from 'react';
-import { fmtBytes, fmtNumber } from '../format';
+import { fmtBytes } from '../format';
+import { fmtNumber } from '../money';
 import { type MessageKey, type Translate, useI18n } from '../i18n';
-import { paramDescription } from '../i18n/model-texts';
+import { paramDescription } from '../i18n/param-texts';
 import type { Model, ParameterView } from '../types';
-import { Field } from './ui';
+import { Field } from './ui/form';
 
 export type FormValue = string | boolean;
 export type FormValues = Record<string, FormValue>;

@@ -3,4 +3,6 @@
 export * from './ui/basic';
 export * from './ui/code';
 export * from './ui/dialog';
+export * from './ui/form';
+export * from './ui/page';
 export * from './ui/table';

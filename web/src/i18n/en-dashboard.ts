@@ -1,6 +1,13 @@
 // English strings of the dashboard and the admin pages (loaded with the dashboard chunk, so public
 // pages do not carry them). web/src/i18n/zh-CN-dashboard.ts must have exactly these keys.
 export const enDashboard = {
+  // Navigation
+  dash_overview: 'Overview',
+  dash_playground: 'Playground',
+  dash_usage: 'Usage',
+  dash_credits: 'Credits',
+  dash_billing: 'Top up & orders',
+  dash_nav: 'Dashboard',
   // Overview
   overview_title: 'Welcome',
   overview_signed_in_as: 'Signed in as {email}',

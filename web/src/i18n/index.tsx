@@ -5,8 +5,13 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { DashboardMessageKey } from './en-dashboard';
 import type { ModelPageMessageKey } from './en-model-page';
-import { en, type PublicMessageKey } from './en';
+import { en, type PublicMessageKey as ShellMessageKey } from './en';
+import type { enAuth } from './en-auth';
+import type { enHome } from './en-home';
+import type { enPricing } from './en-pricing';
 
+/** The public pages' keys: the frame's, and those each public page brings. */
+export type PublicMessageKey = ShellMessageKey | keyof typeof enHome | keyof typeof enPricing | keyof typeof enAuth;
 export type MessageKey = PublicMessageKey | ModelPageMessageKey | DashboardMessageKey;
 export type Messages = Record<MessageKey, string>;
 export type Lang = 'en' | 'zh-CN';

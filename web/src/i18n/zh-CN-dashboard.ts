@@ -2,6 +2,12 @@
 import type { DashboardMessages } from './en-dashboard';
 
 export const zhCNDashboard: DashboardMessages = {
+  dash_overview: '概览',
+  dash_playground: '在线体验',
+  dash_usage: '用量',
+  dash_credits: '积分',
+  dash_billing: '充值与订单',
+  dash_nav: '控制台',
   overview_title: '欢迎',
   overview_signed_in_as: '当前账户：{email}',
   balance: '余额',

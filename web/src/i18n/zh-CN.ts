@@ -1,11 +1,11 @@
 // 简体中文：公开页面与页面框架的文字。Typed against the English dictionary (a missing or extra key
 // is a type error); loaded only when the page is in Chinese. Chinese punctuation (，：（）？！“”)
 // in running text; ASCII only inside code and identifiers. “API 密钥” is the one term for an API key.
-import type { PublicMessages } from './en';
+import type { PublicMessageKey } from './index';
 
 export { zhCNModelPage } from './zh-CN-model-page';
 
-export const zhCN: PublicMessages = {
+export const zhCN: Record<PublicMessageKey, string> = {
   skip_to_content: '跳到正文',
   nav_models: '模型',
   nav_pricing: '价格',
@@ -130,15 +130,9 @@ export const zhCN: PublicMessages = {
   signing_up: '正在创建…',
   no_account: '还没有账户？',
   have_account: '已有账户？',
-  dash_overview: '概览',
-  dash_playground: '在线体验',
   dash_keys: 'API 密钥',
-  dash_usage: '用量',
-  dash_credits: '积分',
-  dash_billing: '充值与订单',
   dash_profile: '个人信息',
   dash_admin: '管理',
-  dash_nav: '控制台',
   err_generic: '出错了，请重试。',
   err_signed_out: '会话已结束，请重新登录。',
   err_task_failed: '任务失败。',

@@ -1,5 +1,7 @@
+import '../i18n/en-auth';
 import { type FormEvent, useState } from 'react';
-import { ErrorMessage, Field } from '../components/ui';
+import { ErrorMessage } from '../components/ui/basic';
+import { Field } from '../components/ui/form';
 import { dashboardApi } from '../dashboard-api';
 import { useTitle } from '../hooks';
 import { useI18n } from '../i18n';

@@ -164,23 +164,74 @@ function Users({ selfId }: { selfId?: string }) {
   );
 }
 
+const CODE_TONE: Record<CodeStatus, 'green' | 'neutral' | 'red' | 'amber'> = { active: 'green', redeemed: 'neutral', voided: 'red', expired: 'amber' };
+
+function CodeRow({ c, a, onVoid }: { c: Code; a: AdminText; onVoid(c: Code): void }) {
+  const { lang } = useI18n();
+  const status = c.status ?? (c.redeemed_at ? 'redeemed' : 'active');
+  return (
+    <tr data-code={c.code} data-status={status}>
+      <td className="nowrap">
+        <code>{c.code}</code>
+      </td>
+      <td className="num">{fmtCredits(c.credits, lang)}</td>
+      <td className="break">{c.note ?? <span className="muted">—</span>}</td>
+      <td>
+        <Badge tone={CODE_TONE[status]}>{a(`code_status_${status}`)}</Badge>
+        {c.redeemed_at && (
+          <div className="small break">
+            {c.redeemed_by_email ?? c.redeemed_by ?? ''} · {fmtShort(c.redeemed_at, lang)}
+          </div>
+        )}
+        {!c.redeemed_at && c.expires_at && (
+          <div className="small muted">
+            {a('code_expires')}: {fmtShort(c.expires_at, lang)}
+          </div>
+        )}
+      </td>
+      <td className="nowrap">{fmtShort(c.created_at, lang)}</td>
+      <td className="actions">
+        {status === 'active' && (
+          <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => onVoid(c)} aria-label={`${a('code_void')}: ${c.code}`}>
+            {a('code_void')}
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
 function Codes() {
   const { t, lang } = useI18n();
+  const a = useAdminText();
   const [count, setCount] = useState('10');
   const [credits, setCredits] = useState('100');
   const [note, setNote] = useState('');
+  const [expires, setExpires] = useState('');
   const { busy, error, run } = useAction();
+  const voiding = useAction();
   const [fresh, setFresh] = useState<Code[]>([]);
+  const [toVoid, setToVoid] = useState<Code | null>(null);
   const codes = useAsync(() => get<List<Code>>('/api/admin/redemption-codes'), []);
 
   function generate(e: FormEvent) {
     e.preventDefault();
     void run(async () => {
-      const r = await post<{ data: Code[] }>('/api/admin/redemption-codes', { count: Number(count), credits: Number(credits), note: note.trim() || undefined });
+      // A day picked in the form ends at that day's midnight, the admin's time.
+      const expiresAt = expires ? new Date(`${expires}T23:59:59`).toISOString() : undefined;
+      const r = await post<{ data: Code[] }>('/api/admin/redemption-codes', { count: Number(count), credits: Number(credits), note: note.trim() || undefined, expires_at: expiresAt });
       setFresh(r.data);
       codes.reload();
     });
   }
+
+  const voidCode = () =>
+    toVoid &&
+    voiding.run(async () => {
+      await post(`/api/admin/redemption-codes/${encodeURIComponent(toVoid.id)}/void`);
+      setToVoid(null);
+      codes.reload();
+    });
 
   const list = codes.data?.data ?? [];
   return (
@@ -191,6 +242,9 @@ function Codes() {
           <Field label={t('admin_codes_credits')}>{(id) => <input id={id} type="number" min={0.000001} step="any" required value={credits} onChange={(e) => setCredits(e.target.value)} />}</Field>
           <Field label={t('admin_codes_note')} optional>
             {(id) => <input id={id} value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} />}
+          </Field>
+          <Field label={a('code_expires')} optional>
+            {(id) => <input id={id} type="date" value={expires} min={new Date().toISOString().slice(0, 10)} title={a('code_expires_hint')} onChange={(e) => setExpires(e.target.value)} />}
           </Field>
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {t('admin_codes_generate')}
@@ -226,53 +280,58 @@ function Codes() {
         <Loaded state={codes} empty={list.length === 0 && <EmptyState title={t('admin_codes_empty')} />}>
           {() => (
             <DataTable
+              testId="admin-codes"
               columns={[
                 { label: t('admin_code') },
                 { label: t('admin_code_credits'), num: true },
                 { label: t('admin_code_note') },
+                { label: a('code_status') },
                 { label: t('admin_code_created') },
-                { label: t('admin_code_redeemed') },
+                { label: t('key_actions'), srOnly: true },
               ]}
             >
               {list.map((c) => (
-                <tr key={c.code}>
-                  <td className="nowrap">
-                    <code>{c.code}</code>
-                  </td>
-                  <td className="num">{fmtCredits(c.credits, lang)}</td>
-                  <td>{c.note ?? <span className="muted">—</span>}</td>
-                  <td className="nowrap">{fmtShort(c.created_at, lang)}</td>
-                  <td>
-                    {c.redeemed_at ? (
-                      <span className="small">
-                        {c.redeemed_by_email ?? c.redeemed_by ?? ''} · {fmtShort(c.redeemed_at, lang)}
-                      </span>
-                    ) : (
-                      <span className="muted">{t('admin_code_unused')}</span>
-                    )}
-                  </td>
-                </tr>
+                <CodeRow key={c.code} c={c} a={a} onVoid={setToVoid} />
               ))}
             </DataTable>
           )}
         </Loaded>
       </Card>
+      <ConfirmDialog
+        open={toVoid !== null}
+        title={a('code_void_title', { code: toVoid?.code ?? '' })}
+        body={a('code_void_body')}
+        confirmLabel={a('code_void')}
+        danger
+        busy={voiding.busy}
+        error={voiding.error}
+        onConfirm={voidCode}
+        onCancel={() => {
+          setToVoid(null);
+          voiding.setError(undefined);
+        }}
+      />
     </>
   );
 }
 
 function ModelRow({ model, onSaved }: { model: AdminModel; onSaved(msg: string): void }) {
   const { t } = useI18n();
+  const a = useAdminText();
   const credits = typeof model.price === 'number' ? model.price : model.price.credits;
   const [price, setPrice] = useState(String(credits));
   const [enabled, setEnabled] = useState(model.enabled);
-  const { busy, error, run } = useAction();
+  const [confirmFree, setConfirmFree] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const dirty = price !== String(credits) || enabled !== model.enabled;
-  const save = () =>
+  const write = () =>
     run(async () => {
       await patch(`/api/admin/models/${encodeURIComponent(model.id)}`, { enabled, price_credits: Number(price) });
+      setConfirmFree(false);
       onSaved(t('admin_model_saved', { id: model.id }));
     });
+  // Making a model free is asked about first: the upstream still bills the operator.
+  const save = () => (Number(price) === 0 && credits !== 0 ? setConfirmFree(true) : write());
   return (
     <tr data-model={model.id}>
       <td>
@@ -280,7 +339,7 @@ function ModelRow({ model, onSaved }: { model: AdminModel; onSaved(msg: string):
         <div>
           <code className="small">{model.id}</code>
         </div>
-        <ErrorMessage error={error} />
+        {!confirmFree && <ErrorMessage error={error} />}
       </td>
       <td>{model.provider}</td>
       <td>
@@ -300,15 +359,29 @@ function ModelRow({ model, onSaved }: { model: AdminModel; onSaved(msg: string):
         </span>
       </td>
       <td>
-        <button type="button" className="btn btn-small btn-primary" disabled={!dirty || busy} onClick={save}>
+        <button type="button" className="btn btn-small btn-primary" disabled={!dirty || busy || price === ''} onClick={save}>
           {t('save')}
         </button>
+        <ConfirmDialog
+          open={confirmFree}
+          title={a('price_zero_title', { id: model.id })}
+          body={a('price_zero_body')}
+          confirmLabel={a('price_zero_confirm')}
+          danger
+          busy={busy}
+          error={error}
+          onConfirm={write}
+          onCancel={() => {
+            setConfirmFree(false);
+            setError(undefined);
+          }}
+        />
       </td>
     </tr>
   );
 }
 
-function Models() {
+function Models({ onChanged }: { onChanged(): void }) {
   const { t } = useI18n();
   const models = useAsync(() => get<List<AdminModel>>('/api/admin/models'), []);
   const [notice, setNotice] = useState('');
@@ -334,6 +407,7 @@ function Models() {
                 onSaved={(msg) => {
                   setNotice(msg);
                   models.reload();
+                  onChanged();
                 }}
               />
             ))}

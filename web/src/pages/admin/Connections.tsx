@@ -189,6 +189,7 @@ function ConnectionCard({ c, onEdit, onChanged }: { c: ConnectionView; onEdit():
   const [confirm, setConfirm] = useState<'delete' | 'disable' | null>(null);
   const { busy, error, setError, run } = useAction();
   const readOnly = c.source === 'file';
+  const builtIn = c.provider === 'local';
   const status: [string, 'green' | 'amber' | 'neutral'] = !c.enabled ? [a('conn_status_disabled'), 'neutral'] : c.configured ? [a('conn_status_ok'), 'green'] : [a('conn_status_missing'), 'amber'];
   const test = () =>
     run(async () => {
@@ -254,12 +255,14 @@ function ConnectionCard({ c, onEdit, onChanged }: { c: ConnectionView; onEdit():
         </dd>
       </dl>
       {c.missing.length > 0 && c.enabled && <Alert kind="warning">{a('conn_missing', { list: c.missing.join(', ') })}</Alert>}
-      {readOnly && <p className="muted small">{a('conn_from_file_hint', { env: env || '—' })}</p>}
+      {readOnly && <p className="muted small">{builtIn ? a('conn_builtin') : a('conn_from_file_hint', { env: env || '—' })}</p>}
       {!confirm && <ErrorMessage error={error} />}
       <div className="row-actions">
-        <button type="button" className="btn btn-small" onClick={test} disabled={busy} aria-label={`${a('conn_test')}: ${c.id}`}>
-          {a('conn_test')}
-        </button>
+        {!builtIn && (
+          <button type="button" className="btn btn-small" onClick={test} disabled={busy} aria-label={`${a('conn_test')}: ${c.id}`}>
+            {a('conn_test')}
+          </button>
+        )}
         {!readOnly && (
           <>
             <button type="button" className="btn btn-small" onClick={onEdit} aria-label={`${a('conn_edit')}: ${c.id}`}>

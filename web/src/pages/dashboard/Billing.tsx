@@ -1,8 +1,12 @@
 import { Icon } from '../../components/icons';
 import { type FormEvent, useState } from 'react';
-import { Alert, Badge, Card, DataTable, EmptyState, ErrorMessage, Field, Loaded, PageHeader, Stat } from '../../components/ui';
+import { Alert, Badge, EmptyState, ErrorMessage, Loaded } from '../../components/ui/basic';
+import { Field } from '../../components/ui/form';
+import { Card, PageHeader, Stat } from '../../components/ui/page';
+import { DataTable } from '../../components/ui/table';
 import { dashboardApi } from '../../dashboard-api';
-import { fmtCredits, fmtDate, fmtUsd } from '../../format';
+import { fmtDate } from '../../format';
+import { fmtCredits, fmtUsd } from '../../money';
 import { useAction, useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useLocation } from '../../router';

@@ -3,9 +3,13 @@
 // (holds and releases too) is one switch away.
 import { Icon } from '../../components/icons';
 import { TypeBadge } from '../../components/model-card';
-import { Badge, ButtonLink, Card, DataTable, EmptyState, ErrorMessage, FilterSelect, ListPager, Loaded, PageHeader, Stat, usePager } from '../../components/ui';
+import { Badge, ButtonLink, EmptyState, ErrorMessage, Loaded } from '../../components/ui/basic';
+import { FilterSelect } from '../../components/ui/form';
+import { Card, PageHeader, Stat } from '../../components/ui/page';
+import { DataTable, ListPager, usePager } from '../../components/ui/table';
 import { dashboardApi } from '../../dashboard-api';
-import { fmtCredits, fmtCreditsUsd, fmtShort, fmtSignedCredits } from '../../format';
+import { fmtShort } from '../../format';
+import { fmtCredits, fmtCreditsUsd, fmtSignedCredits } from '../../money';
 import { useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useModels } from '../../models';

@@ -1,8 +1,14 @@
 import { type FormEvent, useState } from 'react';
 import { Icon } from '../../components/icons';
-import { Alert, Badge, ButtonLink, Card, ConfirmDialog, CopyButton, DataTable, EmptyState, ErrorMessage, Field, Loaded, PageHeader } from '../../components/ui';
+import { Alert, Badge, ButtonLink, EmptyState, ErrorMessage, Loaded } from '../../components/ui/basic';
+import { CopyButton } from '../../components/ui/code';
+import { ConfirmDialog } from '../../components/ui/dialog';
+import { Field } from '../../components/ui/form';
+import { Card, PageHeader } from '../../components/ui/page';
+import { DataTable } from '../../components/ui/table';
 import { dashboardApi } from '../../dashboard-api';
-import { fmtCredits, fmtDate } from '../../format';
+import { fmtDate } from '../../format';
+import { fmtCredits } from '../../money';
 import { useAction, useAsync, useStoredState, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { localize } from '../../i18n/model-texts';

@@ -1,6 +1,8 @@
-import { Card, ErrorMessage, Loaded, Loading, PageHeader, Stat, ButtonLink, TaskStatusBadge, EmptyState } from '../../components/ui';
+import { ErrorMessage, Loaded, Loading, ButtonLink, EmptyState } from '../../components/ui/basic';
+import { Card, PageHeader, Stat, TaskStatusBadge } from '../../components/ui/page';
 import { dashboardApi } from '../../dashboard-api';
-import { fmtCredits, fmtDate } from '../../format';
+import { fmtDate } from '../../format';
+import { fmtCredits } from '../../money';
 import { TaskThumb, taskSummary } from '../../components/task-output';
 import { useAsync, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';

@@ -6,9 +6,14 @@ import { type CSSProperties, type FormEvent, useEffect, useRef, useState } from 
 import { StateBadge, TypeBadge, typeLabel } from '../../components/model-card';
 import { buildBody, fits, type FormValue, type FormValues, formParams, initialValues, missingRequired, ParamFields } from '../../components/param-form';
 import { MediaFacts, TaskOutputView } from '../../components/task-output';
-import { Alert, Badge, Card, CodeBlock, ErrorMessage, Field, Loading, PageHeader, TaskStatusBadge } from '../../components/ui';
+import { Alert, Badge, ErrorMessage, Loading } from '../../components/ui/basic';
+import { CodeBlock } from '../../components/ui/code';
+import { Field } from '../../components/ui/form';
+import { Card, PageHeader, TaskStatusBadge } from '../../components/ui/page';
 import { dashboardApi } from '../../dashboard-api';
-import { curlFor, fmtCredits, shortDataUrl } from '../../format';
+import { curlFor } from '../../curl';
+import { shortDataUrl } from '../../format';
+import { fmtCredits } from '../../money';
 import { useAction, useAsync, useStoredState, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { localize } from '../../i18n/model-texts';

@@ -1,5 +1,7 @@
 import { type FormEvent, useState } from 'react';
-import { Alert, Card, ErrorMessage, Field, PageHeader } from '../../components/ui';
+import { Alert, ErrorMessage } from '../../components/ui/basic';
+import { Field } from '../../components/ui/form';
+import { Card, PageHeader } from '../../components/ui/page';
 import { dashboardApi } from '../../dashboard-api';
 import { fmtDate } from '../../format';
 import { useAction, useTitle } from '../../hooks';

@@ -1,9 +1,11 @@
 import { useEffect } from 'react';
 import { TypeBadge } from '../../components/model-card';
 import { TaskOutputView, taskSummary } from '../../components/task-output';
-import { Badge, Card, Loaded, PageHeader, TaskStatusBadge } from '../../components/ui';
+import { Badge, Loaded } from '../../components/ui/basic';
+import { Card, PageHeader, TaskStatusBadge } from '../../components/ui/page';
 import { dashboardApi } from '../../dashboard-api';
-import { durationSeconds, fmtCredits, fmtDate, fmtDuration, shortDataUrl } from '../../format';
+import { durationSeconds, fmtDate, fmtDuration, shortDataUrl } from '../../format';
+import { fmtCredits } from '../../money';
 import { useAsync, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { useModels } from '../../models';

@@ -1,9 +1,13 @@
 import { Icon } from '../../components/icons';
 import type { ReactNode } from 'react';
 import { DayChart, fillDays, ModelBars } from '../../components/charts';
-import { Badge, ButtonLink, Card, DataTable, EmptyState, FilterSelect, ListPager, Loaded, Loading, PageHeader, TaskStatusBadge, usePager } from '../../components/ui';
+import { Badge, ButtonLink, EmptyState, Loaded, Loading } from '../../components/ui/basic';
+import { FilterSelect } from '../../components/ui/form';
+import { Card, PageHeader, TaskStatusBadge } from '../../components/ui/page';
+import { DataTable, ListPager, usePager } from '../../components/ui/table';
 import { dashboardApi } from '../../dashboard-api';
-import { durationSeconds, fmtCredits, fmtDuration, fmtShort } from '../../format';
+import { durationSeconds, fmtDuration, fmtShort } from '../../format';
+import { fmtCredits } from '../../money';
 import { useAsync, useTitle } from '../../hooks';
 import { type MessageKey, useI18n } from '../../i18n';
 import { useModels } from '../../models';

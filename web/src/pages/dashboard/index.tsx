@@ -2,7 +2,7 @@
 // never download it). It brings its own strings.
 import '../../i18n/dashboard';
 import { lazy, type ReactNode, Suspense } from 'react';
-import { Loading } from '../../components/ui';
+import { Loading } from '../../components/ui/basic';
 import { match } from '../../router';
 import { Billing } from './Billing';
 import { Credits } from './Credits';

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { useEffect } from 'react';
 import { Icon, type IconName } from '../../components/icons';
 import { NavLink } from '../../components/layout';
-import { Loading } from '../../components/ui';
+import { Loading } from '../../components/ui/basic';
 import { type MessageKey, useI18n } from '../../i18n';
 import { navigate, useLocation } from '../../router';
 import { useSession } from '../../session';

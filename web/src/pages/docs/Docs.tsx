@@ -4,7 +4,9 @@
 // also show the finished task. A separate chunk: only people who open the docs download it.
 import { Fragment, type ReactNode, useState } from 'react';
 import { type JsonSchema, type OpenApiDocument, publicApi } from '../../api';
-import { Badge, CodeBlock, DataTable, ErrorMessage, Loading } from '../../components/ui';
+import { Badge, ErrorMessage, Loading } from '../../components/ui/basic';
+import { CodeBlock } from '../../components/ui/code';
+import { DataTable } from '../../components/ui/table';
 import { useAsync, useTitle } from '../../hooks';
 import { type Lang, useI18n } from '../../i18n';
 import { loadModels } from '../../models';

@@ -2,7 +2,7 @@
 // Python (requests). A task route's body is a model's own example request; other bodies are
 // made from the route's schema (required fields, with their examples, defaults or first values).
 import type { JsonSchema, OpenApiOperation } from '../../api';
-import { shellQuote } from '../../format';
+import { shellQuote } from '../../curl';
 import type { Model } from '../../types';
 
 export interface Operation {

@@ -1,5 +1,7 @@
 import { ModelCard, typeLabel } from '../../components/model-card';
-import { EmptyState, FilterSelect, Loaded, PageHeader } from '../../components/ui';
+import { EmptyState, Loaded } from '../../components/ui/basic';
+import { FilterSelect } from '../../components/ui/form';
+import { PageHeader } from '../../components/ui/page';
 import { useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { byType, liveFirst, type ModelState, modelState, typesOf, useModels } from '../../models';

@@ -1,6 +1,7 @@
 import { ModelCard, TypeBadge } from '../../components/model-card';
-import { ButtonLink, Loaded } from '../../components/ui';
-import { curlFor } from '../../format';
+import '../../i18n/en-home';
+import { ButtonLink, Loaded } from '../../components/ui/basic';
+import { curlFor } from '../../curl';
 import { useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { byType, liveFirst, typesOf, useModels } from '../../models';

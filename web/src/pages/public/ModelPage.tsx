@@ -1,12 +1,16 @@
 // One model's API page: every fact comes from GET /api/v1/models/:id (the catalog).
 import '../../i18n/model-page';
 import { ModelCard, StateBadge, typeLabel } from '../../components/model-card';
-import { Alert, Badge, ButtonLink, CodeBlock, DataTable, EmptyState, ErrorMessage, Loading } from '../../components/ui';
+import { Alert, Badge, ButtonLink, EmptyState, ErrorMessage, Loading } from '../../components/ui/basic';
+import { CodeBlock } from '../../components/ui/code';
+import { DataTable } from '../../components/ui/table';
 import { ApiError, publicApi } from '../../api';
-import { curlFor, fmtCredits, fmtCreditsUsd } from '../../format';
+import { curlFor } from '../../curl';
+import { fmtCredits, fmtCreditsUsd } from '../../money';
 import { useAsync, useTitle } from '../../hooks';
 import { type Translate, useI18n } from '../../i18n';
-import { localize, paramDescription } from '../../i18n/model-texts';
+import { localize } from '../../i18n/model-texts';
+import { paramDescription } from '../../i18n/param-texts';
 import { isTaskModel, modelState, useModels } from '../../models';
 import { priceHeadline, rateLines, unitWords } from '../../pricing';
 import { Link } from '../../router';

@@ -1,7 +1,11 @@
 import { StateBadge, TypeBadge } from '../../components/model-card';
-import { Alert, Card, DataTable, Loaded, PageHeader } from '../../components/ui';
-import { dashboardApi } from '../../dashboard-api';
-import { fmtCredits, fmtCreditsUsd, fmtUsd } from '../../format';
+import '../../i18n/en-pricing';
+import { Alert, Loaded } from '../../components/ui/basic';
+import { Card, PageHeader } from '../../components/ui/page';
+import { DataTable } from '../../components/ui/table';
+import { get } from '../../api';
+import type { Billing } from '../../dashboard-api';
+import { fmtCredits, fmtCreditsUsd, fmtUsd } from '../../money';
 import { useAsync, useTitle } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { localize } from '../../i18n/model-texts';
@@ -12,7 +16,7 @@ import { Link } from '../../router';
 export function Pricing() {
   const { t, lang } = useI18n();
   const models = useModels();
-  const billing = useAsync(() => dashboardApi.billing().catch(() => null), []);
+  const billing = useAsync(() => get<Billing>('/api/billing').catch(() => null), []);
   useTitle(t('pricing_title'));
   return (
     <div className="container page">
