@@ -88,6 +88,8 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   // so that every gateway and worker on this database agrees within the interval.
   const overrides = new ModelOverrideService(db, catalog);
   await overrides.load();
+  if (settings.redisUrl && !settings.secretKey)
+    log.warn('AIO_SECRET_KEY is not set: provider keys added on the admin pages can only be read by processes sharing this data directory; set the same AIO_SECRET_KEY on every gateway and worker');
   const connections = new ConnectionService(db, catalog, openSecretBox(settings), log);
   await connections.load();
   const overridesRefresh = setInterval(() => {

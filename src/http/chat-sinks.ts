@@ -15,9 +15,11 @@ import { anthropicErrorBody, openAiErrorBody } from './chat-errors.js';
 /** The client's connection: gone when it closes before the answer finished. */
 function watch(reply: FastifyReply): AbortController {
   const gone = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) gone.abort();
-  });
+  if (reply.raw.destroyed) gone.abort();
+  else
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) gone.abort();
+    });
   return gone;
 }
 
@@ -50,7 +52,10 @@ abstract class SseSink implements ChatSink {
     const res = this.reply.raw;
     if (this.gone.aborted || res.destroyed) return;
     if (res.write(text)) return;
-    await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    // The client is slower than the upstream: stop reading it until the socket drains (or closes).
+    const done = new AbortController();
+    await Promise.race([once(res, 'drain', { signal: done.signal }), once(res, 'close', { signal: done.signal })]).catch(() => undefined);
+    done.abort();
   }
 
   protected end(): void {

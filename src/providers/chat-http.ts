@@ -97,17 +97,23 @@ export async function openEventSource(provider: string, url: string, init: Reque
 
 /**
  * A ChatStream over an event source: `decode` turns each message into events, and says when the
- * answer is complete; a body that ends before that is a cut connection.
+ * answer is complete; a body that ends before that (and before `close()`) is a cut connection.
  */
 export function chatStreamOf(provider: string, source: EventSource, decode: (m: EventSourceMessage) => { events: ChatEvent[]; complete: boolean }): ChatStream {
+  let closed = false;
   return {
-    close: () => source.close(),
+    close() {
+      closed = true;
+      source.close();
+    },
     async *[Symbol.asyncIterator]() {
       for await (const message of source.messages()) {
         const { events, complete } = decode(message);
         yield* events;
         if (complete) return;
       }
+      // Closed by the consumer: it asked for the end. Otherwise the body ended too soon.
+      if (closed) return;
       throw new UpstreamError('upstream_unavailable', `${provider}'s stream ended before the answer was complete`, { retryable: true });
     },
   };

@@ -41,8 +41,9 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       });
     });
   const cut = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of sockets) s.destroy();
+    await closed;
   };
 
   await listen();

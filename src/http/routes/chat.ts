@@ -1,6 +1,6 @@
-// Chat: `POST /v1/chat/completions` (and `/api/v1/chat/completions`) in OpenAI's shape, `POST
-// /v1/messages` in Anthropic's (Anthropic clients send the key as `x-api-key`, which the API-key
-// hook reads). Either reaches any chat model; errors come in the shape of the endpoint called.
+// Chat: `POST /v1/chat/completions` in OpenAI's shape, `POST /v1/messages` in Anthropic's
+// (Anthropic clients send the key as `x-api-key`, which the API-key hook reads), each also under
+// our base path /api/v1. Either reaches any chat model; errors come in the shape of the endpoint.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ChatService } from '../../modalities/chat/service.js';
 import type { ChatShape } from '../../modalities/chat/types.js';
@@ -85,6 +85,6 @@ export function chatRoutes(api: FastifyInstance, { platform }: HttpDeps): void {
   });
   void api.register(async (scope) => {
     chatErrorShape(scope, 'anthropic');
-    scope.post('/v1/messages', options('Create a message (Anthropic shape), streamed or not', AnthropicBody), handle('anthropic'));
+    for (const url of ['/v1/messages', '/api/v1/messages']) scope.post(url, options('Create a message (Anthropic shape), streamed or not', AnthropicBody), handle('anthropic'));
   });
 }

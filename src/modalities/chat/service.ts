@@ -145,7 +145,6 @@ export class ChatService {
     if (asked && asked.value > room)
       throw new AppError(400, 'context_length_exceeded', `The prompt (about ${counted} tokens) and '${asked.param}' (${asked.value}) exceed ${model.id}'s context of ${params.context_length} tokens.`, { param: asked.param });
     let cap = asked ? asked.value : Math.min(params.max_output_tokens, room);
-    this.tokens.take(key.id, counted);
 
     const price = livemode ? chatPrice(model) : FREE_PRICE;
     const promptHold = promptTokensToHold(counted);
@@ -157,6 +156,7 @@ export class ChatService {
       if (asked ? affordable < cap : affordable < MIN_USEFUL_OUTPUT) throw this.refusal(byKey ? 'key_credit_limit_reached' : 'insufficient_credits', affordable, asked?.param, key);
       cap = Math.min(cap, affordable);
     }
+    this.tokens.take(key.id, counted);
     const hold = livemode ? holdMicro(promptHold, cap, price) : 0;
     const row: ChatRequestRow = {
       id: newId('chat'),

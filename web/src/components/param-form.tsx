@@ -4,8 +4,7 @@
 import { type ChangeEvent, useState } from 'react';
 import { fmtBytes } from '../format';
 import { fmtNumber } from '../money';
-import { type MessageKey, type Translate, useI18n } from '../i18n';
-import { paramDescription } from '../i18n/param-texts';
+import { type MessageKey, type Translate, useI18n, paramDescription } from '../i18n';
 import type { Model, ParameterView } from '../types';
 import { Field } from './ui/form';
 

@@ -5,4 +5,5 @@ export * from './ui/code';
 export * from './ui/dialog';
 export * from './ui/form';
 export * from './ui/page';
+export * from './ui/pager';
 export * from './ui/table';

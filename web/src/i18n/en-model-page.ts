@@ -1,4 +1,7 @@
-// English strings of a model's API page (loaded with that page). zh-CN-model-page.ts has the same keys.
+// English strings of a model's API page (loaded with that page; the lower part's come with it, in
+// en-model-page-more.ts). zh-CN-model-page.ts has the keys of both.
+import type { enModelPageMore } from './en-model-page-more';
+
 export const enModelPage = {
   model_badge_live: '{type} API · Live',
   model_badge_test_only: '{type} API · Test only',
@@ -33,43 +36,22 @@ export const enModelPage = {
   param_image_values: 'an https URL, a data: URL or an uploaded file (aio-file://…)',
   required: 'Required',
   optional_cap: 'Optional',
-  default_is: 'default {v}',
   example_title: 'Example request',
   example_lead: 'Replace aio_your_api_key with your key. Everything else is this model’s defaults.',
-  example_response: 'The answer is a task (HTTP 202):',
-  example_finished: 'Once it has finished (GET the task, or send “Prefer: wait”):',
   output_title: 'Output',
-  output_lead: 'A finished task’s “output” holds the {type} files, stored on this server: fetch each from its “url”.',
-  output_inputs: 'Input types',
-  output_shape: 'Output fields',
   switch_title: 'Other models on the same endpoint',
   switch_lead: 'These models use the same endpoint: switch by changing the “model” field of the request body.',
   switch_none: 'This is the only model on this endpoint right now.',
   steps_title: 'Integration in three steps',
-  steps_lead: 'One account for everything: the same key, credits and dashboard for every model.',
-  step1_title: 'Create an API key',
-  step1_body: 'Create a key in the dashboard. Top-ups, orders, credits and your profile live in the same dashboard.',
-  step2_title: 'Call the endpoint',
-  step2_body: 'Send a request with the endpoint, model id and parameters listed on this page.',
-  step3_title: 'Check the task status',
-  step3_body: 'Tasks run asynchronously: fetch the result from {task}, or send “Prefer: wait” to get it in the answer.',
   status_title: 'Task status',
-  status_lead: 'After a task is created, fetch its status and result from the task endpoint.',
-  status_desc: 'Get a task’s status, progress and result.',
   price_title: 'Price',
-  price_headline: '{price} (~{usd})',
-  price_base: 'Base price',
-  price_credits_per: 'Credits per {unit}',
-  price_billing: 'Billing',
-  price_note: 'Failed or canceled requests are not charged. 1 credit = $0.01.',
   use_cases_title: 'Use cases',
   faq_title: 'FAQ',
-  related_title: 'Related models',
   model_not_found: 'There is no model “{id}”. It may have been renamed or disabled.',
   all_models: 'All models',
   on_this_page: 'On this page',
   breadcrumb: 'Breadcrumb',
 };
 
-export type ModelPageMessageKey = keyof typeof enModelPage;
+export type ModelPageMessageKey = keyof typeof enModelPage | keyof typeof enModelPageMore;
 export type ModelPageMessages = Record<ModelPageMessageKey, string>;

@@ -5,6 +5,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { DashboardMessageKey } from './en-dashboard';
 import type { ModelPageMessageKey } from './en-model-page';
+import type { ParameterView } from '../types';
 import { en, type PublicMessageKey as ShellMessageKey } from './en';
 import type { enAuth } from './en-auth';
 import type { enHome } from './en-home';
@@ -25,12 +26,21 @@ export function addMessages(lang: Lang, dict: Partial<Messages>): void {
 }
 
 let chinese: Promise<void> | null = null;
+let paramsZh: ((p: ParameterView, modelType?: string) => string) | null = null;
+
+/** A parameter's description in `lang` (the API describes them in English; Chinese comes with the Chinese strings). */
+export function paramDescription(p: ParameterView, lang: Lang, modelType = 'image'): string {
+  return lang === 'zh-CN' && paramsZh ? paramsZh(p, modelType) : p.description;
+}
 
 /** Makes sure `lang`'s public strings are here (Chinese is a separate download). */
 export function loadLang(lang: Lang): Promise<void> {
   if (lang === 'en') return Promise.resolve();
   chinese ??= import('./zh-CN').then(
-    (m) => addMessages('zh-CN', { ...m.zhCN, ...m.zhCNModelPage }),
+    (m) => {
+      addMessages('zh-CN', { ...m.zhCN, ...m.zhCNModelPage });
+      paramsZh = m.paramDescriptionZh;
+    },
     (err) => {
       chinese = null;
       throw err;

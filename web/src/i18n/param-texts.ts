@@ -1,6 +1,6 @@
-// Chinese descriptions of the parameters the API describes in English (model pages, playground).
+// Chinese descriptions of the parameters the API describes in English (model pages, playground):
+// part of the Chinese dictionary's chunk (zh-CN.ts), so English pages do not carry them.
 import type { ParameterView } from '../types';
-import type { Lang } from './index';
 
 const MEDIA_ZH: Record<string, string> = { image: '图像', video: '视频', audio: '音频', tool: '结果' };
 
@@ -28,10 +28,9 @@ const PARAM_DESC_ZH: Record<string, (v: string, what: string, p: ParameterView) 
 
 const upTo = (p: ParameterView) => (p.maxLength ? `（最多 ${p.maxLength} 个字符）` : '');
 
-/** A parameter's description in `lang` (the API describes them in English). */
-export function paramDescription(p: ParameterView, lang: Lang, modelType = 'image'): string {
-  if (lang === 'en') return p.description;
-  if (p.name === 'model') return `使用 "${String(p.default ?? '')}"`;
+/** A parameter's description in Chinese (the API describes them in English). */
+export function paramDescriptionZh(p: ParameterView, modelType = 'image'): string {
+  if (p.name === 'model') return `使用 “${String(p.default ?? '')}”`;
   const f = PARAM_DESC_ZH[p.name];
-  return f ? f((p.values ?? []).join(', '), MEDIA_ZH[modelType] ?? '内容', p) : p.description;
+  return f ? f((p.values ?? []).join('、'), MEDIA_ZH[modelType] ?? '内容', p) : p.description;
 }

@@ -2,6 +2,7 @@
 import type { ModelPageMessages } from './en-model-page';
 
 export const zhCNModelPage: ModelPageMessages = {
+  answer_title: '返回结果',
   model_badge_live: '{type} API · 可正式调用',
   model_badge_test_only: '{type} API · 仅限测试',
   model_unavailable: '本服务器目前无法处理该模型的正式请求。测试密钥（aio_test_…）可以使用：由内置引擎运行，不收费。',

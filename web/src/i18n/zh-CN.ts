@@ -3,6 +3,7 @@
 // in running text; ASCII only inside code and identifiers. “API 密钥” is the one term for an API key.
 import type { PublicMessageKey } from './index';
 
+export { paramDescriptionZh } from './param-texts';
 export { zhCNModelPage } from './zh-CN-model-page';
 
 export const zhCN: Record<PublicMessageKey, string> = {

@@ -2,11 +2,12 @@
 // statement with one line per task (what it cost) and per credit added. Every raw ledger entry
 // (holds and releases too) is one switch away.
 import { Icon } from '../../components/icons';
-import { TypeBadge } from '../../components/model-card';
+import { TypeBadge } from '../../components/model-badges';
 import { Badge, ButtonLink, EmptyState, ErrorMessage, Loaded } from '../../components/ui/basic';
 import { FilterSelect } from '../../components/ui/form';
 import { Card, PageHeader, Stat } from '../../components/ui/page';
-import { DataTable, ListPager, usePager } from '../../components/ui/table';
+import { ListPager, usePager } from '../../components/ui/pager';
+import { DataTable } from '../../components/ui/table';
 import { dashboardApi } from '../../dashboard-api';
 import { fmtShort } from '../../format';
 import { fmtCredits, fmtCreditsUsd, fmtSignedCredits } from '../../money';

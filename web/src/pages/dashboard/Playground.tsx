@@ -3,7 +3,7 @@
 // public API's body, sent to the dashboard's playground route with `wait`, and a task that is not
 // finished by then is polled with its progress shown. Afterwards: what it cost, and the balance.
 import { type CSSProperties, type FormEvent, useEffect, useRef, useState } from 'react';
-import { StateBadge, TypeBadge, typeLabel } from '../../components/model-card';
+import { StateBadge, TypeBadge, typeLabel } from '../../components/model-badges';
 import { buildBody, fits, type FormValue, type FormValues, formParams, initialValues, missingRequired, ParamFields } from '../../components/param-form';
 import { MediaFacts, TaskOutputView } from '../../components/task-output';
 import { Alert, Badge, ErrorMessage, Loading } from '../../components/ui/basic';

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { TypeBadge } from '../../components/model-card';
+import { TypeBadge } from '../../components/model-badges';
 import { TaskOutputView, taskSummary } from '../../components/task-output';
 import { Badge, Loaded } from '../../components/ui/basic';
 import { Card, PageHeader, TaskStatusBadge } from '../../components/ui/page';

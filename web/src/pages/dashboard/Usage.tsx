@@ -4,7 +4,8 @@ import { DayChart, fillDays, ModelBars } from '../../components/charts';
 import { Badge, ButtonLink, EmptyState, Loaded, Loading } from '../../components/ui/basic';
 import { FilterSelect } from '../../components/ui/form';
 import { Card, PageHeader, TaskStatusBadge } from '../../components/ui/page';
-import { DataTable, ListPager, usePager } from '../../components/ui/table';
+import { ListPager, usePager } from '../../components/ui/pager';
+import { DataTable } from '../../components/ui/table';
 import { dashboardApi } from '../../dashboard-api';
 import { durationSeconds, fmtDuration, fmtShort } from '../../format';
 import { fmtCredits } from '../../money';
@@ -14,7 +15,7 @@ import { useModels } from '../../models';
 import { Link, navigate, setQuery, useLocation } from '../../router';
 import type { Task, TaskStatus } from '../../types';
 import { TaskThumb, taskSummary } from '../../components/task-output';
-import { TypeBadge } from '../../components/model-card';
+import { TypeBadge } from '../../components/model-badges';
 
 export const STATUSES: TaskStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
 

@@ -1,4 +1,5 @@
-import { ModelCard, typeLabel } from '../../components/model-card';
+import { typeLabel } from '../../components/model-badges';
+import { ModelCard } from '../../components/model-card';
 import { EmptyState, Loaded } from '../../components/ui/basic';
 import { FilterSelect } from '../../components/ui/form';
 import { PageHeader } from '../../components/ui/page';

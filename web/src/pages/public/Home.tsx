@@ -1,4 +1,5 @@
-import { ModelCard, TypeBadge } from '../../components/model-card';
+import { TypeBadge } from '../../components/model-badges';
+import { ModelCard } from '../../components/model-card';
 import '../../i18n/en-home';
 import { ButtonLink, Loaded } from '../../components/ui/basic';
 import { curlFor } from '../../curl';

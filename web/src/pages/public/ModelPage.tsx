@@ -1,22 +1,23 @@
-// One model's API page: every fact comes from GET /api/v1/models/:id (the catalog).
+// One model's API page: every fact comes from GET /api/v1/models/:id (the catalog). What is below
+// the example (output, steps, price, use cases, FAQ, related models) comes in a second chunk, so
+// the first load stays small.
 import '../../i18n/model-page';
-import { ModelCard, StateBadge, typeLabel } from '../../components/model-card';
+import { lazy, Suspense } from 'react';
+import { StateBadge, typeLabel } from '../../components/model-badges';
 import { Alert, Badge, ButtonLink, EmptyState, ErrorMessage, Loading } from '../../components/ui/basic';
 import { CodeBlock } from '../../components/ui/code';
 import { DataTable } from '../../components/ui/table';
 import { ApiError, publicApi } from '../../api';
 import { curlFor } from '../../curl';
-import { fmtCredits, fmtCreditsUsd } from '../../money';
 import { useAsync, useTitle } from '../../hooks';
-import { type Translate, useI18n } from '../../i18n';
+import { type Translate, useI18n, paramDescription } from '../../i18n';
 import { localize } from '../../i18n/model-texts';
-import { paramDescription } from '../../i18n/param-texts';
 import { isTaskModel, modelState, useModels } from '../../models';
-import { priceHeadline, rateLines, unitWords } from '../../pricing';
 import { Link } from '../../router';
 import { useSession } from '../../session';
-import { finishedTaskExample, queuedTaskExample } from '../../task-example';
 import type { Model, ParameterView } from '../../types';
+
+const ModelPageMore = lazy(() => import('./ModelPageMore'));
 
 export function ModelPage({ id }: { id: string }) {
   const { t } = useI18n();
@@ -44,6 +45,7 @@ const SECTIONS = [
   ['capabilities', 'caps_title'],
   ['parameters', 'params_title'],
   ['example', 'example_title'],
+  ['answer', 'answer_title'],
   ['output', 'output_title'],
   ['steps', 'steps_title'],
   ['task-status', 'status_title'],
@@ -51,16 +53,6 @@ const SECTIONS = [
   ['use-cases', 'use_cases_title'],
   ['faq', 'faq_title'],
 ] as const;
-
-/** What a finished task's `output` holds, by the model's output type. */
-const OUTPUT_SHAPES: Record<string, string> = {
-  image: 'output.images[]: { url, width, height, format, bytes, seed? }',
-  video: 'output.videos[]: { url, width, height, duration_s, format: "mp4", bytes, thumbnail_url }',
-  audio: 'output.audio[]: { url, format, duration_s, bytes, sample_rate }',
-};
-
-/** The kind of media in the output: tools give back images. */
-const outputMedia = (model: Model) => (model.output_type === 'tool' ? 'image' : model.output_type);
 
 /** The allowed values of a parameter in the table: its choices, its range, or its length. */
 function Allowed({ p, model, t }: { p: ParameterView; model: Model; t: Translate }) {
@@ -93,12 +85,8 @@ function ModelDoc({ model }: { model: Model }) {
   const origin = window.location.origin;
   const endpoint = model.endpoint;
   const curl = curlFor(origin, endpoint, model.example);
-  const statusCurl = `curl ${origin}${model.task_endpoint} \\\n  -H "Authorization: Bearer aio_your_api_key"`;
   const sameEndpoint = (all.data ?? []).filter((m) => m.id !== model.id && m.endpoint === model.endpoint);
-  const rates = rateLines(model.price, t, lang);
   const task = isTaskModel(model);
-  const response = JSON.stringify(queuedTaskExample(model), null, 2);
-  const finished = JSON.stringify(finishedTaskExample(model, origin), null, 2);
   const live = modelState(model) === 'live';
 
   return (
@@ -162,7 +150,7 @@ function ModelDoc({ model }: { model: Model }) {
       <div className="doc-layout">
         <aside className="toc" aria-label={t('on_this_page')}>
           <ul>
-            {SECTIONS.filter(([anchor]) => task || anchor !== 'task-status').map(([anchor, key]) => (
+            {SECTIONS.filter(([anchor]) => task || (anchor !== 'task-status' && anchor !== 'answer')).map(([anchor, key]) => (
               <li key={anchor}>
                 <a href={`#${anchor}`}>{t(key)}</a>
               </li>
@@ -214,14 +202,6 @@ function ModelDoc({ model }: { model: Model }) {
             <h2>{t('example_title')}</h2>
             <p className="muted">{t('example_lead')}</p>
             <CodeBlock code={curl} label="curl" testId="curl" />
-            {task && (
-              <>
-                <p className="muted">{t('example_response')}</p>
-                <CodeBlock code={response} label="JSON" />
-                <p className="muted">{t('example_finished')}</p>
-                <CodeBlock code={finished} label="JSON" testId="finished-example" />
-              </>
-            )}
             <h3>{t('switch_title')}</h3>
             <p className="muted">{t('switch_lead')}</p>
             {sameEndpoint.length ? (
@@ -237,125 +217,9 @@ function ModelDoc({ model }: { model: Model }) {
             )}
           </section>
 
-          <section id="output" className="doc-section">
-            <h2>{t('output_title')}</h2>
-            <p className="muted">{t('output_lead', { type: typeLabel(outputMedia(model), t).toLowerCase() })}</p>
-            <dl className="kv compact">
-              <dt>{t('fact_output')}</dt>
-              <dd>
-                <code data-testid="output-type">{model.output_type}</code>
-              </dd>
-              <dt>{t('output_inputs')}</dt>
-              <dd>{model.input_types.map((x) => <code key={x} className="chip">{x}</code>)}</dd>
-            </dl>
-            {OUTPUT_SHAPES[outputMedia(model)] && <CodeBlock code={OUTPUT_SHAPES[outputMedia(model)]!} label={t('output_shape')} testId="output-shape" />}
-          </section>
-
-          <section id="steps" className="doc-section">
-            <h2>{t('steps_title')}</h2>
-            <p className="muted">{t('steps_lead')}</p>
-            <ol className="steps">
-              <li className="step">
-                <span className="step-n">01</span>
-                <h3>{t('step1_title')}</h3>
-                <p className="muted">{t('step1_body')}</p>
-              </li>
-              <li className="step">
-                <span className="step-n">02</span>
-                <h3>{t('step2_title')}</h3>
-                <p className="muted">{t('step2_body')}</p>
-                <code>{endpoint}</code>
-              </li>
-              <li className="step">
-                <span className="step-n">03</span>
-                <h3>{t('step3_title')}</h3>
-                <p className="muted">{t('step3_body', { task: model.task_endpoint })}</p>
-              </li>
-            </ol>
-          </section>
-
-          {task && (
-            <section id="task-status" className="doc-section">
-              <h2>{t('status_title')}</h2>
-              <p className="muted">{t('status_lead')}</p>
-              <div className="endpoint-row">
-                <Badge tone="blue">GET</Badge>
-                <code data-testid="task-endpoint">{model.task_endpoint}</code>
-                <span className="muted">{t('status_desc')}</span>
-              </div>
-              <CodeBlock code={statusCurl} label="curl" />
-            </section>
-          )}
-
-          <section id="price" className="doc-section">
-            <h2>{t('price_title')}</h2>
-            <div className="price-box">
-              <div className="price-headline" data-testid="price-headline">
-                {priceHeadline(model.price, t, lang)}
-              </div>
-              {rates.length > 0 && (
-                <ul className="price-rates" data-testid="price-rates">
-                  {rates.map((r) => (
-                    <li key={r.name}>
-                      {r.text} <span className="muted">(~{r.usd})</span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-              <dl className="price-grid">
-                <div>
-                  <dt>{t('price_base')}</dt>
-                  <dd data-testid="price-usd">{fmtCreditsUsd(model.price.credits)}</dd>
-                </div>
-                <div>
-                  <dt>{t('price_credits_per', { unit: unitWords(model.price.unit, t) })}</dt>
-                  <dd data-testid="price-credits">{fmtCredits(model.price.credits, lang)}</dd>
-                </div>
-                <div>
-                  <dt>{t('price_billing')}</dt>
-                  <dd>{t(model.price.billing === 'per_successful_request' ? 'price_billing_value' : 'price_billing_tokens')}</dd>
-                </div>
-              </dl>
-              <p className="muted small">{t('price_note')}</p>
-            </div>
-          </section>
-
-          <section id="use-cases" className="doc-section">
-            <h2>{t('use_cases_title')}</h2>
-            <ol className="use-cases">
-              {texts.use_cases.map((u, i) => (
-                <li key={u}>
-                  <span className="step-n">{String(i + 1).padStart(2, '0')}</span>
-                  <span>{u}</span>
-                </li>
-              ))}
-            </ol>
-          </section>
-
-          <section id="faq" className="doc-section">
-            <h2>{t('faq_title')}</h2>
-            <div className="faq">
-              {texts.faq.map((f) => (
-                <details key={f.q} open>
-                  <summary>{f.q}</summary>
-                  <p>{f.a}</p>
-                </details>
-              ))}
-            </div>
-          </section>
-
-          <section id="related" className="doc-section">
-            <h2>{t('related_title')}</h2>
-            {sameEndpoint.length ? (
-              <div className="grid-cards">
-                {sameEndpoint.map((m) => (
-                  <ModelCard key={m.id} model={m} />
-                ))}
-              </div>
-            ) : (
-              <p className="muted">{all.data ? t('switch_none') : t('loading')}</p>
-            )}
-          </section>
+          <Suspense fallback={<div className="more-fallback" />}>
+            <ModelPageMore model={model} sameEndpoint={sameEndpoint} listed={!!all.data} />
+          </Suspense>
         </div>
       </div>
     </div>

@@ -1,4 +1,4 @@
-import { StateBadge, TypeBadge } from '../../components/model-card';
+import { StateBadge, TypeBadge } from '../../components/model-badges';
 import '../../i18n/en-pricing';
 import { Alert, Loaded } from '../../components/ui/basic';
 import { Card, PageHeader } from '../../components/ui/page';
