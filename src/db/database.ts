@@ -19,6 +19,29 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew, and compiling a statement costs SQLite more than running one
+ * of ours: keep the compiled statements by their SQL text (the parameters vary, the text does
+ * not). A statement still being iterated is busy and gets a fresh one.
+ */
+function cacheStatements(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    const cached = cache.get(source);
+    if (cached && !cached.busy) return cached;
+    const statement = prepare(source);
+    if (!cached) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as SQLite.Database['prepare'];
+  return sqlite;
+}
+
 /** Opens SQLite (a file path) or PostgreSQL (`postgres://...`) and migrates it. */
 export async function openDatabase(url: string, opts: { poolSize?: number; onIdleError?: (err: Error) => void } = {}): Promise<OpenedDatabase> {
   let db: Db;
@@ -38,7 +61,7 @@ export async function openDatabase(url: string, opts: { poolSize?: number; onIdl
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }) });
   }
   await migrateToLatest(db);
   return { db, kind, close: () => db.destroy() };

@@ -11,6 +11,7 @@ import type { ChatEvent, ChatOpInput, ChatStream } from '../../src/providers/cha
 import { startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic-server.js';
 import { contextFor, deadUrl, rejectsUpstream } from '../fakes/http-helpers.js';
 import { startFakeOpenAIChat, type FakeOpenAIChat } from '../fakes/openai-chat-server.js';
+import { until } from './rig.js';
 
 const input: ChatOpInput = {
   taskId: 'chat_test',
@@ -24,11 +25,6 @@ async function drain(stream: ChatStream): Promise<ChatEvent[]> {
   const events: ChatEvent[] = [];
   for await (const e of stream) events.push(e);
   return events;
-}
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(check());
 }
 
 describe('chat adapters', () => {

@@ -90,6 +90,12 @@ export async function finishedRow(server: TestServer, userId: string, ms = 15_00
   }
 }
 
+/** Waits (polling) until `check` holds, up to a bound; then asserts it. */
+export async function until(check: () => boolean, message?: string, ms = 10_000): Promise<void> {
+  for (const deadline = Date.now() + ms; !check() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(check(), message);
+}
+
 /** Reads an SSE body message by message; `onMessage` may return false to stop reading (the client leaves). */
 export async function readSse(res: Response, onMessage: (m: { event?: string; data: string }) => boolean | void): Promise<void> {
   const reader = res.body!.getReader();

@@ -187,21 +187,23 @@ describe('official clients against the server with a test key', () => {
       assert.match(err.message, /Anthropic Messages API/);
       return true;
     });
-    await assert.rejects(anthropic.messages.create({ model: 'gpt-4.1', max_tokens: 10, top_k: 5, messages: [{ role: 'user', content: 'x' }] }), (err: any) => {
-      assert.ok(err instanceof Anthropic.BadRequestError);
-      assert.equal(err.error.type, 'error');
-      assert.equal(err.error.error.type, 'invalid_request_error');
-      assert.equal(err.error.error.code, 'unsupported_parameter');
-      assert.equal(err.error.error.param, 'top_k');
+    await assert.rejects(anthropic.messages.create({ model: 'gpt-4.1', max_tokens: 10, service_tier: 'standard_only', messages: [{ role: 'user', content: 'x' }] }), (err: any) => {
+      const body = err.error;
+      assert.equal(err instanceof Anthropic.BadRequestError, true);
+      assert.equal(body.type, 'error');
+      assert.equal(body.error.type, 'invalid_request_error');
+      assert.equal(body.error.code, 'unsupported_parameter');
+      assert.equal(body.error.param, 'service_tier');
       return true;
     });
     await assert.rejects(openai.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }), (err: any) => err.status === 400 && err.code === 'model_not_found');
     await assert.rejects(openai.chat.completions.create({ model: 'aio-poster', messages: [{ role: 'user', content: 'x' }] }), (err: any) => err.code === 'model_not_found' && /image model/.test(err.message));
     const stranger = new Anthropic({ apiKey: 'aio_test_0000000000000000000000000000000000000000', baseURL: server.url, maxRetries: 0 });
     await assert.rejects(stranger.messages.create({ model: 'gpt-4.1', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }), (err: any) => {
-      assert.ok(err instanceof Anthropic.AuthenticationError);
-      assert.equal(err.error.error.type, 'authentication_error');
-      assert.equal(err.error.error.code, 'invalid_api_key');
+      const body = err.error;
+      assert.equal(err instanceof Anthropic.AuthenticationError, true);
+      assert.equal(body.error.type, 'authentication_error');
+      assert.equal(body.error.code, 'invalid_api_key');
       return true;
     });
     const missing = await server.api('POST', '/v1/messages', { key: account.key, body: { model: 'gpt-4.1', messages: [{ role: 'user', content: 'x' }] } });

@@ -214,7 +214,10 @@ describe('Anthropic request -> OpenAI upstream', () => {
     refused(() => parseAnthropicMessages({ ...base, messages: [{ role: 'user', content: [{ type: 'document', source: {} }] }] }), 'unsupported_parameter', 'messages[0].content[0]');
     refused(() => parseAnthropicMessages({ model: 'x', messages: base.messages }), 'missing_parameter', 'max_tokens');
     refused(() => parseAnthropicMessages({ ...base, temperature: 1.5 }), 'invalid_parameter', 'temperature');
-    checkTarget(parseAnthropicMessages({ ...base, top_k: 5 }), model(), ['anthropic']);
+    refused(() => checkTarget(parseAnthropicMessages({ ...base, output_config: { effort: 'low' } }), model(), ['openai']), 'unsupported_parameter', 'output_config');
+    const passed = parseAnthropicMessages({ ...base, top_k: 5, cache_control: { type: 'ephemeral' } });
+    checkTarget(passed, model(), ['anthropic']);
+    assert.deepEqual([buildAnthropicBody(op(passed)).top_k, buildAnthropicBody(op(passed)).cache_control], [5, { type: 'ephemeral' }]);
   });
 });
 

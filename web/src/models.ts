@@ -1,4 +1,5 @@
 // The public model list, fetched once per page load and shared by every page that needs it.
+import './i18n/en-models';
 import { publicApi } from './api';
 import { useAsync } from './hooks';
 import type { ModalityType, Model } from './types';

@@ -1,5 +1,6 @@
 // A model's price in words, in the page's language: "7 credits per second", "14 per second with
 // audio", "每秒 7 积分", "含音频时每秒 14 积分".
+import './i18n/en-models';
 import { fmtCredits, fmtCreditsUsd } from './money';
 import type { Lang, MessageKey, Translate } from './i18n';
 import type { ModelPrice } from './types';

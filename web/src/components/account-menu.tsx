@@ -1,4 +1,5 @@
 // The signed-in person's menu in the header (its own small chunk).
+import '../i18n/en-account';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';

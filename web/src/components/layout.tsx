@@ -126,7 +126,7 @@ export function Footer() {
           <Link to="/docs">{t('nav_docs')}</Link>
           <Link to="/dashboard">{t('nav_dashboard')}</Link>
           <span className="muted">
-            {t('footer_api')}: <code>{window.location.origin}/api/v1</code>
+            {t('footer_api')} <code>{window.location.origin}/api/v1</code>
           </span>
         </div>
       </div>

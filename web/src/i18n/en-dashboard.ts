@@ -172,6 +172,8 @@ export const enDashboard = {
   task_params: 'Parameters',
   task_node: 'Node',
   task_attempts: 'Attempts',
+  task_attempts_n: '{n} attempts',
+  task_attempts_n_one: '{n} attempt',
   task_started: 'Started',
   task_finished: 'Finished',
   task_error: 'Error',

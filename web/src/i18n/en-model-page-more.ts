@@ -2,6 +2,22 @@
 import { addMessages } from './index';
 
 export const enModelPageMore = {
+  request_title: 'How requests flow',
+  request_body: 'Your code calls one API on this server. Each request is checked, priced and run on the model’s provider; temporary failures are retried, and only what succeeded is charged.',
+  param_name: 'Name',
+  param_type: 'Type',
+  param_values: 'Allowed values',
+  param_default: 'Default',
+  param_required: 'Required',
+  param_range: '{min} to {max}',
+  param_max_length: 'up to {n} characters',
+  param_image_values: 'an https URL, a data: URL or an uploaded file (aio-file://…)',
+  required: 'Required',
+  optional_cap: 'Optional',
+  example_lead: 'Replace aio_your_api_key with your key. Everything else is this model’s defaults.',
+  switch_title: 'Other models on the same endpoint',
+  switch_lead: 'These models use the same endpoint: switch by changing the “model” field of the request body.',
+  switch_none: 'This is the only model on this endpoint right now.',
   example_response: 'The answer is a task (HTTP 202):',
   example_finished: 'Once it has finished (GET the task, or send “Prefer: wait”):',
   answer_title: 'The answer',

@@ -7,12 +7,14 @@ import type { DashboardMessageKey } from './en-dashboard';
 import type { ModelPageMessageKey } from './en-model-page';
 import type { ParameterView } from '../types';
 import { en, type PublicMessageKey as ShellMessageKey } from './en';
+import type { enAccount } from './en-account';
 import type { enAuth } from './en-auth';
 import type { enHome } from './en-home';
+import type { enModels } from './en-models';
 import type { enPricing } from './en-pricing';
 
 /** The public pages' keys: the frame's, and those each public page brings. */
-export type PublicMessageKey = ShellMessageKey | keyof typeof enHome | keyof typeof enPricing | keyof typeof enAuth;
+export type PublicMessageKey = ShellMessageKey | keyof typeof enModels | keyof typeof enAccount | keyof typeof enHome | keyof typeof enPricing | keyof typeof enAuth;
 export type MessageKey = PublicMessageKey | ModelPageMessageKey | DashboardMessageKey;
 export type Messages = Record<MessageKey, string>;
 export type Lang = 'en' | 'zh-CN';

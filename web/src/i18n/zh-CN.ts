@@ -28,7 +28,7 @@ export const zhCN: Record<PublicMessageKey, string> = {
   theme_light: '浅色',
   theme_dark: '深色',
   footer_tagline: '一个 API 密钥，调用各类媒体模型：图像、视频、音频和图像工具。只为成功的请求付费。',
-  footer_api: 'API 地址',
+  footer_api: 'API 地址：',
   loading: '加载中…',
   retry: '重试',
   refresh: '刷新',

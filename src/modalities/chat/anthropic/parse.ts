@@ -23,12 +23,21 @@ import {
 } from '../read.js';
 import type { DialectOnly, ParsedChat } from '../types.js';
 
-const ANTHROPIC_ONLY: Record<string, string> = { top_k: 'top_k', service_tier: 'a service_tier' };
+/** Passed to Anthropic upstreams as given (newer Messages fields included: the upstream checks them). */
+const ANTHROPIC_ONLY: Record<string, string> = {
+  top_k: 'top_k',
+  service_tier: 'a service_tier',
+  cache_control: 'a request-level cache_control',
+  output_config: 'an output_config',
+  inference_geo: 'an inference_geo',
+  speed: 'a speed',
+};
 
 const NOT_OFFERED: Record<string, string> = {
   thinking: 'Extended thinking is not offered by this gateway yet.',
   container: 'Containers are not offered by this gateway.',
   mcp_servers: 'MCP servers are not offered by this gateway.',
+  diagnostics: 'Diagnostics are not offered by this gateway.',
   context_management: 'Context management is not offered by this gateway.',
 };
 

@@ -94,7 +94,7 @@ export function TaskView({ task, showNode }: { task: Task; showNode?: boolean })
           <>
             <dt>{t('task_node')}</dt>
             <dd>
-              {task.node ?? '—'} · {t('task_attempts')}: {task.attempts}
+              {task.node ?? '—'} · {t('task_attempts_n', { n: task.attempts })}
             </dd>
           </>
         ) : (

@@ -1,5 +1,5 @@
-// The docs page's prose in English and Chinese (it comes with the docs chunk only). `code` in
-// backticks is shown as code. The endpoint reference itself comes from the OpenAPI document.
+// The docs page's prose in English (Chinese: texts-zh.ts, loaded when the page is in Chinese).
+// `code` in backticks is shown as code. The endpoint reference comes from the OpenAPI document.
 import type { Lang } from '../../i18n';
 
 export const DOCS_EN = {
@@ -63,137 +63,58 @@ export const DOCS_EN = {
   values: 'one of {list}',
   range: '{min} to {max}',
   max_length: 'at most {n} characters',
+  /** What each status of the error table means. */
+  errors: {
+    '400': 'The request is not valid: a parameter is missing, unknown or out of range, or the model does not exist here.',
+    '401': 'No key, or the key is not valid, revoked or expired.',
+    '402': 'Not enough credits (on the account, or under the key’s limit). No task was made.',
+    '403': 'The key may not use this model, or the account is disabled.',
+    '404': 'No such task, model, file or route for this key.',
+    '409': 'The task can no longer be canceled, or a request with this Idempotency-Key is still running.',
+    '413 / 415': 'The body is too large, or not JSON.',
+    '422': 'The Idempotency-Key was used with another body.',
+    '429': 'Too many requests for this key: wait for the seconds in Retry-After.',
+    '503': 'The model cannot run live requests right now (test keys still work).',
+  } as Record<string, string>,
+  /** Titles of the endpoint groups. */
+  groups: {
+    image: 'Images',
+    video: 'Video',
+    audio: 'Audio',
+    tool: 'Tools',
+    tasks: 'Tasks',
+    files: 'Files',
+    webhooks: 'Webhooks',
+    chat: 'Chat',
+    openai: 'OpenAI-compatible',
+    catalog: 'Catalog',
+    admin: 'Administration',
+    other: 'Other',
+  } as Record<string, string>,
+  /** Summaries of the routes by "METHOD path", where they differ from the document's own (English). */
+  summaries: {} as Record<string, string>,
 };
 
 export type DocsText = typeof DOCS_EN;
 
-export const DOCS_ZH: DocsText = {
-  title: 'API 文档',
-  lead: '本服务器的全部 HTTP API，由它的 OpenAPI 文档（`/api/v1/openapi.json`）生成：与服务器校验每个请求所用的是同一套 schema。',
-  toc: '本页内容',
-  guides: '指南',
-  base_title: '基础地址',
-  base_body: 'API 地址为 `{api}`。兼容 OpenAI 与 Anthropic 的路由在 `{v1}`。除文件上传（multipart）和媒体文件外，请求与响应都是 JSON。',
-  auth_title: '鉴权',
-  auth_body: [
-    '在 `Authorization` 请求头中发送 API 密钥：`Authorization: Bearer aio_...`（Anthropic 客户端也可以用 `x-api-key`）。在控制台的 “API 密钥” 页面创建密钥；密钥值只在创建或轮换时显示一次。',
-    '正式密钥（`aio_...`）调用真实模型并消耗积分。测试密钥（`aio_test_...`）由内置引擎免费运行所有模型，见 “测试模式”。',
-    '密钥可以限定可用模型（`403 model_not_allowed`）、积分上限（`402 key_credit_limit_reached`）或过期时间（`401 api_key_expired`）。模型目录（`GET /api/v1/models`）和本文档不需要密钥。',
-  ],
-  errors_title: '错误与错误码',
-  errors_body: [
-    '所有错误的格式相同。`code` 稳定不变，请据此判断；`message` 面向人阅读，可能变化；`param` 指出出错的请求字段。',
-    '任务创建后才失败不算 HTTP 错误：任务以 `failed` 结束，`error` 同样是 `{code, message}`（例如 `upstream_timeout`、`content_policy_violation`），冻结的积分全部退回。',
-  ],
-  errors_status: '状态码',
-  errors_meaning: '含义',
-  errors_codes: '错误码',
-  tasks_title: '任务与生命周期',
-  tasks_body: [
-    '图像、视频、音频和工具都是任务。POST 创建任务并返回 `202` 和任务对象，`"status": "queued"`。随后任务运行（`running`，模型报告进度时 `progress` 为 0 到 100），并以 `succeeded`（`output` 中是生成的文件）、`failed`（`error` 说明原因）或 `canceled` 结束。',
-    '任务创建时冻结它的价格（积分不足时返回 `402`，不创建任务），只有成功才扣费；失败或取消的任务不收费。运行中 `cost.credits` 是冻结的价格，结束后是实际扣除的积分。',
-    '跟踪任务的方式：轮询 `GET /api/v1/tasks/{id}`、事件流 `GET /api/v1/tasks/{id}/events`（Server-Sent Events）、webhook，或在创建请求中发送 `Prefer: wait` 等待结果。媒体文件由本服务器提供，通过各自的 `url` 获取。',
-  ],
-  wait_title: 'Prefer: wait',
-  wait_body: [
-    '在创建请求中加上 `Prefer: wait`（最多 60 秒）或 `Prefer: wait=N`（N 秒，最多 60），响应会等待任务：任务及时结束时返回 `200` 和完成的任务，否则返回 `202` 和当时的任务，之后继续用它的 `id` 轮询。',
-  ],
-  idem_title: '幂等',
-  idem_body: [
-    '在创建请求中发送 `Idempotency-Key: <唯一 id>` 即可安全重试。第一次的响应保留 24 小时，相同请求体的重试会得到同样的响应（带 `Idempotent-Replayed: true` 响应头），任务绝不会重复创建。',
-    '同一个键配不同的请求体返回 `422 idempotency_key_reused`；第一个请求仍在处理时重试返回 `409 idempotency_request_in_progress`。测试密钥和正式密钥的幂等键互不影响。',
-  ],
-  test_title: '测试模式',
-  test_body: [
-    '测试密钥（`aio_test_...`）和正式密钥经过同样的检查（参数、模型白名单、限流），但每个任务都由对应类型的内置引擎运行（海报、动态视频、语音、音乐、放大、抠图），不收费。结果是真实的媒体文件，可以端到端地开发和测试集成。',
-    '测试与正式互相隔离：测试密钥只能看到测试任务、文件和 webhook 端点，它的任务带 `"livemode": false`。本服务器标记为 “仅限测试” 的模型尚未开通正式调用，测试密钥仍可运行它们。',
-  ],
-  endpoints_title: '端点',
-  endpoints_lead: 'OpenAPI 文档中的每一个路由。示例从环境变量 `AIO_API_KEY` 读取你的密钥。',
-  no_key: '不需要 API 密钥。',
-  params: '参数',
-  body: '请求体',
-  field: '字段',
-  where: '位置',
-  type: '类型',
-  required: '必填',
-  description: '说明',
-  yes: '是',
-  example: '示例请求',
-  responses: '响应',
-  finished: '完成的任务（带 `Prefer: wait` 时的响应，或任务结束后 `GET /api/v1/tasks/{id}` 的结果）：',
-  models_of: '该端点的模型：{list}。',
-  loading: '正在加载 API 文档…',
-  copy: '复制',
-  values: '可选 {list}',
-  range: '{min} 到 {max}',
-  max_length: '最多 {n} 个字符',
-};
+/** The docs' texts in `lang` (Chinese is a separate download). */
+export async function loadDocsText(lang: Lang): Promise<DocsText> {
+  return lang === 'zh-CN' ? (await import('./texts-zh')).DOCS_ZH : DOCS_EN;
+}
 
-export const docsText = (lang: Lang): DocsText => (lang === 'zh-CN' ? DOCS_ZH : DOCS_EN);
-
-/** Every error code a client can get, by HTTP status, with what the status means. */
-export const ERROR_ROWS: { status: string; en: string; zh: string; codes: string[] }[] = [
-  { status: '400', en: 'The request is not valid: a parameter is missing, unknown or out of range, or the model does not exist here.', zh: '请求无效：参数缺失、未知或超出范围，或模型不存在。', codes: ['invalid_json', 'invalid_request_body', 'missing_parameter', 'invalid_parameter', 'unknown_parameter', 'unsupported_parameter', 'model_not_found', 'model_disabled', 'url_not_allowed', 'webhook_endpoint_required', 'webhook_endpoint_limit_reached'] },
-  { status: '401', en: 'No key, or the key is not valid, revoked or expired.', zh: '没有密钥，或密钥无效、已吊销、已过期。', codes: ['missing_api_key', 'invalid_api_key', 'api_key_revoked', 'api_key_expired'] },
-  { status: '402', en: 'Not enough credits (on the account, or under the key’s limit). No task was made.', zh: '积分不足（账户余额或密钥上限）。没有创建任务。', codes: ['insufficient_credits', 'key_credit_limit_reached'] },
-  { status: '403', en: 'The key may not use this model, or the account is disabled.', zh: '该密钥不能使用这个模型，或账户已停用。', codes: ['model_not_allowed', 'account_disabled'] },
-  { status: '404', en: 'No such task, model, file or route for this key.', zh: '该密钥下没有这个任务、模型、文件或路由。', codes: ['task_not_found', 'model_not_found', 'route_not_found', 'file_not_found', 'webhook_endpoint_not_found'] },
-  { status: '409', en: 'The task can no longer be canceled, or a request with this Idempotency-Key is still running.', zh: '任务已无法取消，或带同一个幂等键的请求仍在处理。', codes: ['task_not_cancelable', 'idempotency_request_in_progress'] },
-  { status: '413 / 415', en: 'The body is too large, or not JSON.', zh: '请求体过大，或不是 JSON。', codes: ['request_too_large', 'unsupported_media_type'] },
-  { status: '422', en: 'The Idempotency-Key was used with another body.', zh: '同一个幂等键用于不同的请求体。', codes: ['idempotency_key_reused'] },
-  { status: '429', en: 'Too many requests for this key: wait for the seconds in Retry-After.', zh: '该密钥请求过多：按 Retry-After 的秒数等待后重试。', codes: ['rate_limit_exceeded'] },
-  { status: '503', en: 'The model cannot run live requests right now (test keys still work).', zh: '该模型目前无法处理正式请求（测试密钥仍可使用）。', codes: ['model_unavailable'] },
+/** Every error code a client can get, by HTTP status (their meanings are in the texts). */
+export const ERROR_CODES: [string, string[]][] = [
+  ['400', ['invalid_json', 'invalid_request_body', 'missing_parameter', 'invalid_parameter', 'unknown_parameter', 'unsupported_parameter', 'model_not_found', 'model_disabled', 'url_not_allowed', 'webhook_endpoint_required', 'webhook_endpoint_limit_reached']],
+  ['401', ['missing_api_key', 'invalid_api_key', 'api_key_revoked', 'api_key_expired']],
+  ['402', ['insufficient_credits', 'key_credit_limit_reached']],
+  ['403', ['model_not_allowed', 'account_disabled']],
+  ['404', ['task_not_found', 'model_not_found', 'route_not_found', 'file_not_found', 'webhook_endpoint_not_found']],
+  ['409', ['task_not_cancelable', 'idempotency_request_in_progress']],
+  ['413 / 415', ['request_too_large', 'unsupported_media_type']],
+  ['422', ['idempotency_key_reused']],
+  ['429', ['rate_limit_exceeded']],
+  ['503', ['model_unavailable']],
 ];
 
-/** Chinese summaries of the routes, by "METHOD path" (the document's summaries are English). */
-export const SUMMARIES_ZH: Record<string, string> = {
-  'GET /api/v1/models': '公开模型目录',
-  'GET /api/v1/openapi.json': '本文档（OpenAPI 3.1）',
-  'GET /api/v1/models/{id}': '单个模型',
-  'POST /api/v1/images/generations': '创建图像生成任务',
-  'POST /api/v1/videos/generations': '创建视频生成任务',
-  'POST /api/v1/audio/generations': '创建语音或音乐生成任务',
-  'POST /api/v1/tools/runs': '对图片运行工具（抠图、放大）',
-  'GET /api/v1/tasks/{id}': '查询任务',
-  'POST /api/v1/tasks/{id}/cancel': '取消任务（退回积分）；运行中的任务只在上游尚未开始时可以取消',
-  'GET /api/v1/tasks': '列出账户的任务，最新的在前',
-  'GET /api/v1/tasks/{id}/events': '跟踪任务：状态变化与进度的 Server-Sent Events，最后是完成的任务',
-  'POST /api/v1/webhook_endpoints': '创建 webhook 端点（响应中包含签名密钥，只显示一次）',
-  'GET /api/v1/webhook_endpoints': '列出该密钥模式下账户的 webhook 端点',
-  'GET /api/v1/webhook_endpoints/{id}': '查询 webhook 端点',
-  'DELETE /api/v1/webhook_endpoints/{id}': '删除 webhook 端点（待发送的投递会丢弃）',
-  'POST /api/v1/webhook_endpoints/{id}/rotate': '轮换签名密钥（旧密钥在 24 小时内继续一起签名）',
-  'GET /api/v1/admin/nodes': '节点健康状况（管理员）',
-  'POST /v1/chat/completions': '创建对话补全（OpenAI 格式），可流式',
-  'POST /api/v1/chat/completions': '创建对话补全（OpenAI 格式），可流式',
-  'POST /v1/messages': '创建消息（Anthropic 格式），可流式',
-  'POST /v1/images/generations': '生成图像（OpenAI 格式）：等待生成完成',
-  'POST /v1/audio/speech': '文字转语音（OpenAI 格式）：直接返回音频',
-  'GET /v1/models': '列出模型（OpenAI 格式）：所有启用的模型，包括对话模型',
-  'GET /v1/models/{id}': '单个模型（OpenAI 格式）',
-  'POST /v1/videos': '创建视频（OpenAI Videos 格式；JSON 或 multipart/form-data）',
-  'GET /v1/videos': '列出视频，最新的在前（OpenAI 游标分页）',
-  'GET /v1/videos/{id}': '查询视频（OpenAI Videos 格式）',
-  'DELETE /v1/videos/{id}': '取消未完成的视频（退回积分）；已完成的视频会保留',
-  'GET /v1/videos/{id}/content': '视频文件（variant=video，MP4）或缩略图（variant=thumbnail）',
-  'POST /api/v1/files': '上传图片作为任务输入（multipart/form-data，字段 `file`）',
-  'GET /api/v1/files/{id}': '查询已上传的文件',
-  'GET /api/v1/files/{id}/content': '已上传文件的内容',
-};
-
-/** Endpoint groups in the order the page shows them, with their titles. */
-export const GROUPS: { id: string; en: string; zh: string }[] = [
-  { id: 'image', en: 'Images', zh: '图像' },
-  { id: 'video', en: 'Video', zh: '视频' },
-  { id: 'audio', en: 'Audio', zh: '音频' },
-  { id: 'tool', en: 'Tools', zh: '工具' },
-  { id: 'tasks', en: 'Tasks', zh: '任务' },
-  { id: 'files', en: 'Files', zh: '文件' },
-  { id: 'webhooks', en: 'Webhooks', zh: 'Webhook' },
-  { id: 'chat', en: 'Chat', zh: '对话' },
-  { id: 'openai', en: 'OpenAI-compatible', zh: '兼容 OpenAI' },
-  { id: 'catalog', en: 'Catalog', zh: '模型目录' },
-  { id: 'admin', en: 'Administration', zh: '管理' },
-  { id: 'other', en: 'Other', zh: '其他' },
-];
+/** The endpoint groups, in the order the page shows them (titles in the texts). */
+export const GROUP_ORDER = ['image', 'video', 'audio', 'tool', 'tasks', 'files', 'webhooks', 'chat', 'openai', 'catalog', 'admin', 'other'];

@@ -1,21 +1,19 @@
-// One model's API page: every fact comes from GET /api/v1/models/:id (the catalog). What is below
-// the example (output, steps, price, use cases, FAQ, related models) comes in a second chunk, so
-// the first load stays small.
+// One model's API page: every fact comes from GET /api/v1/models/:id (the catalog). The first
+// screen (what it is, whether it runs live, its facts and capabilities) is this chunk; the rest
+// (parameters, examples, output, steps, price, FAQ, related models) comes in a second one, so the
+// first load stays small.
 import '../../i18n/model-page';
 import { lazy, Suspense } from 'react';
 import { StateBadge, typeLabel } from '../../components/model-badges';
-import { Alert, Badge, ButtonLink, EmptyState, ErrorMessage, Loading } from '../../components/ui/basic';
-import { CodeBlock } from '../../components/ui/code';
-import { DataTable } from '../../components/ui/table';
+import { Alert, ButtonLink, EmptyState, ErrorMessage, Loading } from '../../components/ui/basic';
 import { ApiError, publicApi } from '../../api';
-import { curlFor } from '../../curl';
 import { useAsync, useTitle } from '../../hooks';
-import { type Translate, useI18n, paramDescription } from '../../i18n';
+import { useI18n } from '../../i18n';
 import { localize } from '../../i18n/model-texts';
-import { isTaskModel, modelState, useModels } from '../../models';
+import { isTaskModel, modelState } from '../../models';
 import { Link } from '../../router';
 import { useSession } from '../../session';
-import type { Model, ParameterView } from '../../types';
+import type { Model } from '../../types';
 
 const ModelPageMore = lazy(() => import('./ModelPageMore'));
 
@@ -54,38 +52,11 @@ const SECTIONS = [
   ['faq', 'faq_title'],
 ] as const;
 
-/** The allowed values of a parameter in the table: its choices, its range, or its length. */
-function Allowed({ p, model, t }: { p: ParameterView; model: Model; t: Translate }) {
-  if (p.values)
-    return (
-      <span className="chips">
-        {p.values.map((v) => {
-          const dims = p.name === 'size' ? model.sizes?.[String(v)] : undefined;
-          return (
-            <code key={String(v)} className="chip" title={dims ? `${dims.width}×${dims.height}` : undefined}>
-              {String(v)}
-            </code>
-          );
-        })}
-      </span>
-    );
-  if (p.type === 'boolean') return <span className="chips"><code className="chip">true</code><code className="chip">false</code></span>;
-  if (p.minimum !== undefined || p.maximum !== undefined)
-    return <span className="nowrap">{t('param_range', { min: p.minimum ?? '−∞', max: p.maximum ?? '∞' })}</span>;
-  if (p.maxLength !== undefined) return <span className="nowrap">{t('param_max_length', { n: p.maxLength })}</span>;
-  if (p.widget === 'image') return <span>{t('param_image_values')}</span>;
-  return <span className="muted">—</span>;
-}
-
 function ModelDoc({ model }: { model: Model }) {
   const { t, lang } = useI18n();
   const { user } = useSession();
-  const all = useModels();
   const texts = localize(model, lang);
-  const origin = window.location.origin;
   const endpoint = model.endpoint;
-  const curl = curlFor(origin, endpoint, model.example);
-  const sameEndpoint = (all.data ?? []).filter((m) => m.id !== model.id && m.endpoint === model.endpoint);
   const task = isTaskModel(model);
   const live = modelState(model) === 'live';
 
@@ -166,59 +137,11 @@ function ModelDoc({ model }: { model: Model }) {
                 <li key={c}>{c}</li>
               ))}
             </ul>
-            <h3>{t('request_title')}</h3>
-            <p className="muted">{t('request_body')}</p>
           </section>
 
-          <section id="parameters" className="doc-section">
-            <h2>{t('params_title')}</h2>
-            <DataTable
-              className="params"
-              testId="params"
-              columns={[{ label: t('param_name') }, { label: t('param_type') }, { label: t('param_values') }, { label: t('param_default') }, { label: t('param_required') }]}
-            >
-              {model.parameters.map((p) => (
-                <tr key={p.name} data-param={p.name}>
-                  <td>
-                    <code className="param-name">{p.name}</code>
-                    <div className="muted small">{paramDescription(p, lang, model.type)}</div>
-                  </td>
-                  <td>
-                    <code className="muted">{p.type}</code>
-                  </td>
-                  <td>
-                    <Allowed p={p} model={model} t={t} />
-                  </td>
-                  <td data-testid={`default-${p.name}`} className="nowrap">
-                    {p.default !== undefined ? <code>{String(p.default)}</code> : <span className="muted">—</span>}
-                  </td>
-                  <td>{p.required ? <Badge tone="red">{t('required')}</Badge> : <Badge>{t('optional_cap')}</Badge>}</td>
-                </tr>
-              ))}
-            </DataTable>
-          </section>
-
-          <section id="example" className="doc-section">
-            <h2>{t('example_title')}</h2>
-            <p className="muted">{t('example_lead')}</p>
-            <CodeBlock code={curl} label="curl" testId="curl" />
-            <h3>{t('switch_title')}</h3>
-            <p className="muted">{t('switch_lead')}</p>
-            {sameEndpoint.length ? (
-              <span className="chips">
-                {sameEndpoint.map((m) => (
-                  <Link key={m.id} to={`/models/${m.id}`} className="chip chip-link">
-                    <code>{m.id}</code>
-                  </Link>
-                ))}
-              </span>
-            ) : (
-              <p className="muted small">{all.data ? t('switch_none') : t('loading')}</p>
-            )}
-          </section>
-
-          <Suspense fallback={<div className="more-fallback" />}>
-            <ModelPageMore model={model} sameEndpoint={sameEndpoint} listed={!!all.data} />
+          {/* As tall as a screen while it loads: nothing below moves into view. */}
+          <Suspense fallback={<div className="page-fallback" />}>
+            <ModelPageMore model={model} />
           </Suspense>
         </div>
       </div>

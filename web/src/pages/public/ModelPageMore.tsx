@@ -1,17 +1,20 @@
-// The lower part of a model's page (its own chunk): output, integration steps, task status, price,
-// use cases, FAQ and related models.
+// The lower part of a model's page (its own chunk): parameters, the example request and its
+// answers, output, integration steps, task status, price, use cases, FAQ and related models.
 import '../../i18n/en-model-page-more';
 import { ModelCard } from '../../components/model-card';
 import { typeLabel } from '../../components/model-badges';
 import { Badge } from '../../components/ui/basic';
 import { CodeBlock } from '../../components/ui/code';
-import { useI18n } from '../../i18n';
+import { DataTable } from '../../components/ui/table';
+import { curlFor } from '../../curl';
+import { paramDescription, type Translate, useI18n } from '../../i18n';
+import { Link } from '../../router';
 import { localize } from '../../i18n/model-texts';
-import { isTaskModel } from '../../models';
+import { isTaskModel, useModels } from '../../models';
 import { fmtCredits, fmtCreditsUsd } from '../../money';
 import { priceHeadline, rateLines, unitWords } from '../../pricing';
 import { finishedTaskExample, queuedTaskExample } from '../../task-example';
-import type { Model } from '../../types';
+import type { Model, ParameterView } from '../../types';
 
 /** What a finished task's `output` holds, by the model's output type. */
 const OUTPUT_SHAPES: Record<string, string> = {
@@ -23,16 +26,87 @@ const OUTPUT_SHAPES: Record<string, string> = {
 /** The kind of media in the output: tools give back images. */
 const outputMedia = (model: Model) => (model.output_type === 'tool' ? 'image' : model.output_type);
 
-export default function ModelPageMore({ model, sameEndpoint, listed }: { model: Model; sameEndpoint: Model[]; listed: boolean }) {
+/** The allowed values of a parameter in the table: its choices, its range, or its length. */
+function Allowed({ p, model, t }: { p: ParameterView; model: Model; t: Translate }) {
+  if (p.values)
+    return (
+      <span className="chips">
+        {p.values.map((v) => {
+          const dims = p.name === 'size' ? model.sizes?.[String(v)] : undefined;
+          return (
+            <code key={String(v)} className="chip" title={dims ? `${dims.width}×${dims.height}` : undefined}>
+              {String(v)}
+            </code>
+          );
+        })}
+      </span>
+    );
+  if (p.type === 'boolean') return <span className="chips"><code className="chip">true</code><code className="chip">false</code></span>;
+  if (p.minimum !== undefined || p.maximum !== undefined)
+    return <span className="nowrap">{t('param_range', { min: p.minimum ?? '−∞', max: p.maximum ?? '∞' })}</span>;
+  if (p.maxLength !== undefined) return <span className="nowrap">{t('param_max_length', { n: p.maxLength })}</span>;
+  if (p.widget === 'image') return <span>{t('param_image_values')}</span>;
+  return <span className="muted">—</span>;
+}
+
+export default function ModelPageMore({ model }: { model: Model }) {
   const { t, lang } = useI18n();
   const texts = localize(model, lang);
   const task = isTaskModel(model);
   const rates = rateLines(model.price, t, lang);
   const statusCurl = `curl ${window.location.origin}${model.task_endpoint} \\\n  -H "Authorization: Bearer aio_your_api_key"`;
   const endpoint = model.endpoint;
-  const all = { data: listed };
+  const all = useModels();
+  const sameEndpoint = (all.data ?? []).filter((m) => m.id !== model.id && m.endpoint === model.endpoint);
+  const curl = curlFor(window.location.origin, endpoint, model.example);
   return (
     <>
+            <section id="parameters" className="doc-section">
+              <h2>{t('params_title')}</h2>
+              <DataTable
+                className="params"
+                testId="params"
+                columns={[{ label: t('param_name') }, { label: t('param_type') }, { label: t('param_values') }, { label: t('param_default') }, { label: t('param_required') }]}
+              >
+                {model.parameters.map((p) => (
+                  <tr key={p.name} data-param={p.name}>
+                    <td>
+                      <code className="param-name">{p.name}</code>
+                      <div className="muted small">{paramDescription(p, lang, model.type)}</div>
+                    </td>
+                    <td>
+                      <code className="muted">{p.type}</code>
+                    </td>
+                    <td>
+                      <Allowed p={p} model={model} t={t} />
+                    </td>
+                    <td data-testid={`default-${p.name}`} className="nowrap">
+                      {p.default !== undefined ? <code>{String(p.default)}</code> : <span className="muted">—</span>}
+                    </td>
+                    <td>{p.required ? <Badge tone="red">{t('required')}</Badge> : <Badge>{t('optional_cap')}</Badge>}</td>
+                  </tr>
+                ))}
+              </DataTable>
+            </section>
+
+            <section id="example" className="doc-section">
+              <h2>{t('example_title')}</h2>
+              <p className="muted">{t('example_lead')}</p>
+              <CodeBlock code={curl} label="curl" testId="curl" />
+              <h3>{t('switch_title')}</h3>
+              <p className="muted">{t('switch_lead')}</p>
+              {sameEndpoint.length ? (
+                <span className="chips">
+                  {sameEndpoint.map((m) => (
+                    <Link key={m.id} to={`/models/${m.id}`} className="chip chip-link">
+                      <code>{m.id}</code>
+                    </Link>
+                  ))}
+                </span>
+              ) : (
+                <p className="muted small">{all.data ? t('switch_none') : t('loading')}</p>
+              )}
+            </section>
       {task && (
         <section id="answer" className="doc-section">
           <h2>{t('answer_title')}</h2>
@@ -77,6 +151,8 @@ export default function ModelPageMore({ model, sameEndpoint, listed }: { model: 
                   <p className="muted">{t('step3_body', { task: model.task_endpoint })}</p>
                 </li>
               </ol>
+              <h3>{t('request_title')}</h3>
+              <p className="muted">{t('request_body')}</p>
             </section>
 
             {task && (

@@ -1,0 +1,127 @@
+// Issue 10, item 8: with REDIS_URL, N gateways must not allow N times the limits, and a node a
+// worker found down must be down for the gateways too. Two gateways (two platforms, one database,
+// the real Redis under a key prefix of their own) share rate limits, login throttles and breaker
+// states; with Redis gone, each still limits on its own, and nothing hangs.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { randomToken } from '../../src/lib/ids.js';
+import { expectError } from '../helpers/assert-error.js';
+import { REDIS_TEST_URL, dropCreatedDatabases, tempDir } from '../helpers/databases.js';
+import { Browser, PASSWORD, uniqueEmail } from '../helpers/dashboard.js';
+import { type Gateway, startGateway } from './gateway.js';
+import { until } from './processes.js';
+import { startTcpProxy } from './tcp-proxy.js';
+
+after(dropCreatedDatabases);
+
+async function redisSkip(): Promise<string | undefined> {
+  const redis = new Redis(REDIS_TEST_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
+  try {
+    await redis.connect();
+    await redis.ping();
+    return undefined;
+  } catch (err) {
+    if (process.env.CI) throw err;
+    return `Redis is not reachable at ${REDIS_TEST_URL}`;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Two gateways on one (SQLite) database and one Redis prefix. */
+async function twoGateways(env: Record<string, string> = {}): Promise<[Gateway, Gateway]> {
+  const databaseUrl = `${tempDir()}/aio.sqlite`;
+  const shared = { REDIS_URL: REDIS_TEST_URL, AIO_QUEUE_PREFIX: `aio-test-${randomToken(8)}`, ...env };
+  const a = await startGateway({ databaseUrl, env: shared });
+  const b = await startGateway({ databaseUrl, env: shared });
+  return [a, b];
+}
+
+describe('state shared by gateways through Redis', { skip: await redisSkip() }, () => {
+  test('a key limited to 6 requests a minute gets 6 in all across two gateways, not 6 on each', async () => {
+    const [a, b] = await twoGateways({ AIO_RATE_LIMIT_PER_MINUTE: '6' });
+    try {
+      const { key } = await a.account({ test: true });
+      const answers = [];
+      for (let i = 0; i < 12; i++) answers.push(await (i % 2 ? b : a).api('GET', '/api/v1/tasks', { key }));
+      const passed = answers.filter((r) => r.status === 200).length;
+      // One more may have refilled (one token every 10 s) on a very slow machine; 12 would mean per process.
+      assert.ok(passed === 6 || passed === 7, `${passed} of 12 passed`);
+      for (const r of answers.filter((x) => x.status !== 200)) {
+        expectError(r, 429, 'rate_limit_exceeded');
+        assert.ok(Number(r.headers.get('retry-after')) >= 1);
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test('wrong passwords for one email count on both gateways: 5 are checked in all, the rest 429', async () => {
+    const [a, b] = await twoGateways();
+    try {
+      const email = uniqueEmail('shared');
+      await a.platform.users.create({ email, password: PASSWORD });
+      const answers = [];
+      for (let i = 0; i < 10; i++) answers.push(await new Browser((i % 2 ? b : a).url).post('/api/auth/login', { email, password: `wrong ${i}` }));
+      assert.deepEqual(
+        answers.map((r) => r.status),
+        [401, 401, 401, 401, 401, 429, 429, 429, 429, 429],
+      );
+      for (const r of answers.slice(5)) expectError(r, 429, 'too_many_attempts');
+      // Also in a parallel burst split between them.
+      const other = uniqueEmail('burst');
+      await a.platform.users.create({ email: other, password: PASSWORD });
+      const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => new Browser((i % 2 ? b : a).url).post('/api/auth/login', { email: other, password: `wrong ${i}` })));
+      assert.ok(burst.filter((r) => r.status === 401).length <= 5, burst.map((r) => r.status).join(','));
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test('a breaker opened in one process is open in the others (and for a process started later); closed everywhere once it closes', async () => {
+    const env = { IDEOGRAM_API_KEY: 'key', IDEOGRAM_BASE_URL: 'http://127.0.0.1:9' };
+    const [worker, gateway] = await twoGateways(env);
+    let late: Gateway | undefined;
+    try {
+      assert.equal(gateway.platform.router.pick('ideogram-v4')?.id, 'node63');
+      // The worker's calls to node63 keep failing: its breaker opens.
+      for (let i = 0; i < 5; i++) worker.platform.router.failed('node63', 'upstream 500', true);
+      assert.equal(worker.platform.router.state('node63'), 'open');
+      await until(async () => gateway.platform.router.state('node63') === 'open', 'the gateway to learn the node is down', 10_000);
+      assert.equal(gateway.platform.router.pick('ideogram-v4'), undefined, 'the gateway no longer picks it');
+      const nodes = gateway.platform.router.snapshot().find((n) => n.id === 'node63')!;
+      assert.equal(nodes.last_error, 'upstream 500');
+
+      late = await startGateway({ databaseUrl: `${tempDir()}/late.sqlite`, env: { ...env, REDIS_URL: REDIS_TEST_URL, AIO_QUEUE_PREFIX: (worker.platform.settings.queuePrefix) } });
+      assert.equal(late.platform.router.state('node63'), 'open', 'read from Redis at start');
+
+      // The node recovers (a probe succeeds somewhere): closed for everyone.
+      worker.platform.router.succeeded('node63');
+      await until(async () => gateway.platform.router.state('node63') === 'closed' && late!.platform.router.state('node63') === 'closed', 'the breaker to close everywhere', 10_000);
+      assert.equal(gateway.platform.router.pick('ideogram-v4')?.id, 'node63');
+    } finally {
+      await late?.close();
+      await worker.close();
+      await gateway.close();
+    }
+  });
+
+  test('with Redis gone, limits fall back to each process’s own count, and requests do not hang', async () => {
+    const proxy = await startTcpProxy(REDIS_TEST_URL);
+    const gw = await startGateway({ databaseUrl: `${tempDir()}/aio.sqlite`, env: { REDIS_URL: proxy.url, AIO_QUEUE_PREFIX: `aio-test-${randomToken(8)}`, AIO_RATE_LIMIT_PER_MINUTE: '3' } });
+    try {
+      const { key } = await gw.account({ test: true });
+      await proxy.down();
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await gw.api('GET', '/api/v1/tasks', { key, timeoutMs: 10_000 })).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    } finally {
+      await proxy.restore();
+      await gw.close();
+      await proxy.close();
+    }
+  });
+});

@@ -1,0 +1,9 @@
+// Strings of the header's account menu, registered when it loads (English; Chinese in zh-CN.ts).
+import { addMessages } from './index';
+
+export const enAccount = {
+  account_menu: 'Account menu for {email}',
+  account_signed_in_as: 'Signed in as',
+};
+
+addMessages('en', enAccount);

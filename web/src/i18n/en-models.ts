@@ -1,0 +1,41 @@
+// Strings about models (types, units, prices, whether they run live here, the catalog's filters),
+// registered by models.ts for every page that shows models (English; Chinese in zh-CN.ts).
+import { addMessages } from './index';
+
+export const enModels = {
+  state_live: 'Live',
+  state_test_only: 'Test only',
+  state_live_hint: 'Runs with live keys on this server and spends credits.',
+  state_test_only_hint: 'Live requests are not set up for this model on this server yet. Test keys run it on the built-in engine, free.',
+  state_legend: 'Live: runs with live keys now. Test only: not set up for live requests on this server yet; test keys run it, free.',
+  filter_state: 'Availability',
+  catalog_title: 'Models',
+  catalog_lead: 'Every model is called with the same API key; models of one type share one endpoint. Switch models with the “model” field.',
+  filter_type: 'Type',
+  filter_provider: 'Provider',
+  catalog_empty: 'No model matches these filters.',
+  catalog_clear: 'Clear filters',
+  card_view: 'View API',
+  type_image: 'Image',
+  type_video: 'Video',
+  type_audio: 'Audio',
+  type_tool: 'Tool',
+  type_chat: 'Chat',
+  unit_image: 'image',
+  unit_second: 'second',
+  unit_1k_characters: '1,000 characters',
+  unit_run: 'run',
+  unit_megapixel: 'megapixel',
+  unit_1m_tokens: 'million tokens',
+  price_per: '{n} credits per {unit}',
+  price_per_one: '{n} credit per {unit}',
+  price_rate: '{n} per {unit} {rate}',
+  rate_audio: 'with audio',
+  rate_output: 'for output',
+  rate_cached_input: 'for cached input',
+  rate_named: 'at the “{name}” rate',
+  price_billing_value: 'Per successful request',
+  price_billing_tokens: 'Per token used',
+};
+
+addMessages('en', enModels);
