@@ -7,6 +7,7 @@ import type { HttpDeps } from './deps.js';
 import { apiNotFound, clientErrorHandler, frameworkErrors, installErrorHandling } from './errors.js';
 import { collectRoutes } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
+import { OneLineRequestLog } from './request-log.js';
 import { serverTimeouts } from './timeouts.js';
 import { chatRoutes } from './routes/chat.js';
 import { dashboardRoutes } from './routes/dashboard/index.js';
@@ -31,7 +32,7 @@ const AJV_OPTIONS = { coerceTypes: false, removeAdditional: false, useDefaults: 
 function createApp(platform: Platform, opts: { logRequests: boolean }): FastifyInstance {
   return Fastify({
     loggerInstance: platform.log as FastifyBaseLogger,
-    disableRequestLogging: !opts.logRequests,
+    logController: new OneLineRequestLog({ disableRequestLogging: !opts.logRequests }),
     bodyLimit: platform.settings.bodyLimitBytes,
     ...serverTimeouts(platform.settings.requestTimeoutMs),
     // Refusals by the router and by Node's HTTP parser, in our error shape too.

@@ -109,7 +109,8 @@ async function createTask(deps: SubmitDeps, req: SubmitRequest, claim?: Idempote
   const modelId = String(body.model ?? '').trim();
   const model = catalog.model(modelId);
   if (!model || model.type !== type) {
-    const other = model ? ` '${modelId}' is a ${model.type} model: use ${modalityOf(model.type)?.endpoint}.` : '';
+    const endpoint = model && (modalityOf(model.type)?.endpoint ?? (model.type === 'chat' ? '/v1/chat/completions' : undefined));
+    const other = model && endpoint ? ` '${modelId}' is a ${model.type} model: use ${endpoint}.` : '';
     throw invalidParam('model', `There is no ${type} model '${modelId}'.${other} See GET /api/v1/models for the catalog.`, 'model_not_found');
   }
   if (!model.enabled) throw invalidParam('model', `The model '${modelId}' is currently disabled.`, 'model_disabled');

@@ -188,7 +188,7 @@ export async function startFaultRig(opts: { databaseUrl: string; redisUrl?: stri
   const operator = await operatorPlatform(env);
   const user = await operator.users.create({ email: `faults-${randomToken(6)}@example.com` });
   const initial = opts.tasks * PRICE;
-  await operator.ledger.credit(user.id, initial, 'grant', 'fault test');
+  if (initial > 0) await operator.ledger.credit(user.id, initial, 'grant', 'fault test');
   const { key } = await operator.keys.create(user.id, {});
   const rig: FaultRig = {
     env,

@@ -90,9 +90,9 @@ describe('what runs live, said honestly', () => {
     for (const [id, state] of rows) assert.equal(state, models.find((m) => m.id === id)!.available ? 'live' : 'test_only', id!);
     const first = rows.findIndex(([, s]) => s === 'test_only');
     assert.ok(rows.slice(first).every(([, s]) => s === 'test_only'));
-    const ideogram = await page.locator('[data-testid="pricing-table"] tr[data-model="ideogram-v4"]').innerText();
-    assert.match(ideogram, /Test only/);
-    assert.doesNotMatch(ideogram, /\bLive\b/);
+    const badge = (id: string) => page.locator(`[data-testid="pricing-table"] tr[data-model="${id}"] .state-badge`).innerText();
+    assert.equal((await badge('ideogram-v4')).split('\n')[0], 'Test only');
+    assert.equal((await badge('aio-poster')).split('\n')[0], 'Live');
     await page.context().close();
   });
 
@@ -109,7 +109,8 @@ describe('what runs live, said honestly', () => {
             assert.doesNotMatch(hero, /not available/, model.id);
           } else {
             assert.match(hero, /API · Test only/, model.id);
-            assert.doesNotMatch(hero, /\bLive\b/, `${model.id}: never "Live" for a model that cannot run live`);
+            assert.doesNotMatch(hero, /API · Live/, `${model.id}: never "Live" for a model that cannot run live`);
+            assert.equal((await page.locator('.model-hero .state-badge').innerText()).split('\n')[0], 'Image API · Test only'.replace('Image', (await page.locator('.model-hero .state-badge').innerText()).split(' API')[0]!));
             assert.match(hero, /Test keys \(aio_test_…\) work/, model.id);
           }
         } else {
@@ -146,7 +147,7 @@ describe('what runs live, said honestly', () => {
     // The first choice of each type runs live; a test key runs the others too.
     assert.equal(await page.getByLabel('Model').inputValue(), 'aio-poster');
     await page.getByLabel('Model').selectOption('ideogram-v4');
-    await page.locator('.model-picker [data-state="test_only"]').waitFor();
+    await page.locator('.model-picker .state-badge[data-state="test_only"]').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Generate', exact: true }).isEnabled(), true, 'a test key runs a test-only model');
     // A live key: the same model cannot run, and the page says why.
     const user = (await server.platform.users.findByEmail((await page.evaluate(() => (globalThis as any).document.querySelector('.account-button')?.getAttribute('aria-label') ?? '')).replace(/^Account menu for /, '')))!;
