@@ -12,6 +12,14 @@ import { PlatformMetrics } from './observability/metrics.js';
 import { BullMqQueue } from './queue/bullmq.js';
 import { InProcessQueue } from './queue/in-process.js';
 import type { TaskQueue } from './queue/types.js';
+import { ChatService } from './modalities/chat/service.js';
+import { modalityOf } from './modalities/registry.js';
+import { AdminService } from './services/admin.js';
+import { BillingService } from './services/billing.js';
+import { LOGIN_LIMITS, LoginThrottle } from './services/login-throttle.js';
+import { RedemptionCodeService } from './services/redemption-codes.js';
+import { SessionService } from './services/sessions.js';
+import { UsageService } from './services/usage.js';
 import { ApiKeyService } from './services/api-keys.js';
 import { Catalog } from './services/catalog.js';
 import { ConnectionService } from './services/connections/service.js';
@@ -63,12 +71,25 @@ export interface Platform {
   overrides: ModelOverrideService;
   /** Provider connections made on the admin pages, kept merged into `catalog` (reloaded with the overrides). */
   connections: ConnectionService;
+  /** Direct chat (not a task): routing, holds and settlement by the token. */
+  chat: ChatService;
+  /** The dashboard's services: browser sessions, codes, Stripe top-ups, usage reports, admin. */
+  sessions: SessionService;
+  codes: RedemptionCodeService;
+  billing: BillingService;
+  usage: UsageService;
+  admin: AdminService;
+  /** Attempts counted before the slow check: logins and password changes, code redemptions, sign-ups per address. */
+  throttles: { login: LoginThrottle; redeem: LoginThrottle; signup: LoginThrottle };
   metrics: PlatformMetrics;
   /** Where rate limits and login throttles count: memory, or Redis shared by every gateway (REDIS_URL). */
   limits: LimitStores;
   log: Logger;
   close(): Promise<void>;
 }
+
+/** In distributed mode other gateways may still be streaming: only chat requests older than this are abandoned. */
+const CHAT_ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
 
 export interface PlatformOptions {
   /** Run task workers in this process (embedded mode, or `aio worker`). */
@@ -114,6 +135,20 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   // Distributed: limits, throttles and node health are shared by every process through Redis.
   const limits = settings.redisUrl ? redisLimitStores(settings.redisUrl, `${settings.queuePrefix}:limits`, log) : memoryLimitStores();
   await limits.ready?.();
+  const chat = new ChatService({ db, ledger, catalog, router, settings, log });
+  // Chat requests a dead process left open: their holds go back (in distributed mode only old
+  // ones, since other gateways may still be streaming theirs).
+  const abandonedBefore = new Date(Date.now() - (settings.redisUrl ? CHAT_ABANDONED_AFTER_MS : 0)).toISOString();
+  void chat.store
+    .recoverAbandoned(abandonedBefore)
+    .then((n) => n && log.info({ released: n }, 'chat requests left running by an earlier process ended, their holds released'))
+    .catch((err) => log.warn({ err }, 'recovering abandoned chat requests failed'));
+  const signups = settings.signupLimitPerHour;
+  const throttles = {
+    login: new LoginThrottle(LOGIN_LIMITS, limits.attempts('login')),
+    redeem: new LoginThrottle({ perKey: 10, perIp: 10, windowMs: 15 * 60_000 }, limits.attempts('redeem')),
+    signup: new LoginThrottle({ perKey: signups, perIp: signups, windowMs: 60 * 60_000, refusal: 'Too many sign-ups from this address.' }, limits.attempts('signup')),
+  };
   const nodeHealth = settings.redisUrl ? new SharedNodeHealth(settings.redisUrl, settings.queuePrefix, router, log) : undefined;
   await nodeHealth?.start();
 
@@ -122,7 +157,9 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   let stopPurge: (() => void) | undefined;
   if (opts.workers) {
     runner = new TaskRunner({ settings, catalog, tasks, storage, uploads, queue, router, log, metrics });
-    const wanted = opts.nodes?.length ? opts.nodes : [LOCAL_NODE, ...catalog.nodes.map((n) => n.id)];
+    // Chat is answered by the gateway itself: only nodes that serve task models get queue lanes.
+    const taskNodes = catalog.nodes.filter((n) => n.models.some((m) => modalityOf(catalog.model(m)?.type ?? '')));
+    const wanted = opts.nodes?.length ? opts.nodes : [LOCAL_NODE, ...taskNodes.map((n) => n.id)];
     // Test-mode work has its own lane, run by whoever runs the local engines, so that free work never waits in front of paid work.
     if (wanted.includes(LOCAL_NODE)) wanted.push(LOCAL_TEST_NODE);
     const lanes = [...new Set(wanted)].map((id) => ({ id, concurrency: id === LOCAL_TEST_NODE ? settings.testConcurrency : catalog.node(id)?.concurrency ?? 4 }));
@@ -169,6 +206,13 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
     runner,
     overrides,
     connections,
+    chat,
+    sessions: new SessionService(db),
+    codes: new RedemptionCodeService(db, ledger),
+    billing: new BillingService(db, ledger, catalog.packs, settings.stripe, log),
+    usage: new UsageService(db),
+    admin: new AdminService(db),
+    throttles,
     metrics,
     limits,
     log,

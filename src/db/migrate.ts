@@ -7,6 +7,7 @@ import * as m005 from './migrations/005_events_webhooks.js';
 import * as m006 from './migrations/006_files.js';
 import * as m007 from './migrations/007_reliability.js';
 import * as m008 from './migrations/008_connections.js';
+import * as m009 from './migrations/009_auth_revision.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '006_files': m006,
   '007_reliability': m007,
   '008_connections': m008,
+  '009_auth_revision': m009,
 };
 
 /** Brings the schema up to date; safe to call from several processes at start. */

@@ -3,6 +3,7 @@
 // get scrypt). The first random characters find the row; a constant-time compare decides.
 import { timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '../lib/hash.js';
+import { ApiKeyCache } from './api-key-cache.js';
 import type { Db } from '../db/database.js';
 import type { ApiKeysTable } from '../db/schema.js';
 import { AppError, invalidParam } from '../lib/app-error.js';
@@ -76,8 +77,26 @@ export function publicKey(k: ApiKey) {
   };
 }
 
+/** Throws the refusal a revoked or expired key gets. */
+function admitKey(key: ApiKey): void {
+  if (key.revoked_at) throw new AppError(401, 'api_key_revoked', 'That API key has been revoked.');
+  if (isExpired(key.expires_at)) throw new AppError(401, 'api_key_expired', 'That API key has expired.');
+}
+
+/** The key and its user, or the refusal a revoked or expired key, or a disabled account, gets. */
+function admit(key: ApiKey, user: User): { key: ApiKey; user: User } {
+  admitKey(key);
+  if (user.disabled) throw new AppError(403, 'account_disabled', 'This account is disabled. Contact the operator.');
+  return { key, user };
+}
+
 export class ApiKeyService {
-  constructor(private readonly db: Db) {}
+  /** Authenticated keys, dropped whenever a key or user changes anywhere (see api-key-cache.ts). */
+  private readonly cache: ApiKeyCache;
+
+  constructor(private readonly db: Db) {
+    this.cache = new ApiKeyCache(db);
+  }
 
   async create(userId: string, input: CreateKeyInput = {}): Promise<{ key: string; record: ApiKey }> {
     const secret = randomToken(40);
@@ -107,19 +126,25 @@ export class ApiKeyService {
     if (!raw) throw new AppError(401, 'missing_api_key', 'No API key given. Send it as "Authorization: Bearer aio_...".');
     const match = KEY_PATTERN.exec(raw);
     if (!match) throw new AppError(401, 'invalid_api_key', 'That API key is not valid.');
+    const hash = sha256Hex(raw);
+    const rev = await this.cache.revision();
+    const kept = this.cache.get(hash);
+    if (kept) return admit(kept.key, kept.user);
     const candidates = await this.db.selectFrom('api_keys').selectAll().where('lookup', '=', match[2]!.slice(0, LOOKUP_LEN)).execute();
-    const wanted = Buffer.from(sha256Hex(raw), 'hex');
+    const wanted = Buffer.from(hash, 'hex');
     const key = candidates.find((c) => timingSafeEqual(Buffer.from(c.hash, 'hex'), wanted));
     if (!key) throw new AppError(401, 'invalid_api_key', 'That API key is not valid.');
-    if (key.revoked_at) throw new AppError(401, 'api_key_revoked', 'That API key has been revoked.');
-    if (isExpired(key.expires_at)) throw new AppError(401, 'api_key_expired', 'That API key has expired.');
+    admitKey(key);
     const user = await this.db.selectFrom('users').selectAll().where('id', '=', key.user_id).executeTakeFirstOrThrow();
-    if (user.disabled) throw new AppError(403, 'account_disabled', 'This account is disabled. Contact the operator.');
+    admit(key, user);
+    this.cache.set(hash, key, user, rev);
     return { key, user };
   }
 
   async touch(keyId: string): Promise<void> {
-    await this.db.updateTable('api_keys').set({ last_used_at: nowIso() }).where('id', '=', keyId).execute();
+    const at = nowIso();
+    await this.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', keyId).execute();
+    this.cache.noteUse(keyId, at);
   }
 
   list(userId: string): Promise<ApiKey[]> {

@@ -2,14 +2,10 @@
 // (Anthropic clients send the key as `x-api-key`, which the API-key hook reads), each also under
 // our base path /api/v1. Either reaches any chat model; errors come in the shape of the endpoint.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ChatService } from '../../modalities/chat/service.js';
 import type { ChatShape } from '../../modalities/chat/types.js';
 import { chatErrorShape } from '../chat-errors.js';
 import { AnthropicStreamSink, JsonSink, OpenAiStreamSink } from '../chat-sinks.js';
 import type { HttpDeps } from '../deps.js';
-
-/** In distributed mode other gateways may still be streaming: only requests older than this are abandoned. */
-const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
 
 const OpenAiBody = {
   type: 'object',
@@ -51,13 +47,7 @@ const AnthropicBody = {
 };
 
 export function chatRoutes(api: FastifyInstance, { platform }: HttpDeps): void {
-  const { settings, log } = platform;
-  const chat = new ChatService({ db: platform.db, ledger: platform.ledger, catalog: platform.catalog, router: platform.router, settings, log });
-  const before = new Date(Date.now() - (settings.redisUrl ? ABANDONED_AFTER_MS : 0)).toISOString();
-  void chat.store
-    .recoverAbandoned(before)
-    .then((n) => n && log.info({ released: n }, 'chat requests left running by an earlier process ended, their holds released'))
-    .catch((err) => log.warn({ err }, 'recovering abandoned chat requests failed'));
+  const { settings, chat } = platform;
 
   const handle = (shape: ChatShape) => async (req: FastifyRequest, reply: FastifyReply) => {
     const prepared = await chat.prepare(shape, req.body, req.apiAuth, req.id);

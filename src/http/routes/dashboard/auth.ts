@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../lib/app-error.js';
 import { randomToken } from '../../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../../lib/passwords.js';
-import { type Attempt, LoginThrottle } from '../../../services/login-throttle.js';
+import type { Attempt } from '../../../services/login-throttle.js';
 import type { DashboardDeps } from './deps.js';
 import { readBody, requiredString } from './input.js';
 import {
@@ -44,13 +44,9 @@ function meta(req: FastifyRequest) {
 }
 
 export function authRoutes(app: FastifyInstance, d: DashboardDeps): void {
-  const { platform, sessions, loginThrottle } = d;
+  const { platform, sessions, loginThrottle, signupThrottle } = d;
   const publicUrl = platform.settings.publicUrl;
   const signupsPerHour = platform.settings.signupLimitPerHour;
-  const signupThrottle = new LoginThrottle(
-    { perKey: signupsPerHour, perIp: signupsPerHour, windowMs: 60 * 60_000, refusal: 'Too many sign-ups from this address.' },
-    platform.limits.attempts('signup'),
-  );
 
   // Signing in from another site's page is refused too (login CSRF).
   app.addHook('onRequest', async (req) => {

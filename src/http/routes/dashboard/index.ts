@@ -3,12 +3,6 @@
 // the webhook's raw body stay out of the public API.
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
-import { AdminService } from '../../../services/admin.js';
-import { BillingService } from '../../../services/billing.js';
-import { LOGIN_LIMITS, LoginThrottle } from '../../../services/login-throttle.js';
-import { RedemptionCodeService } from '../../../services/redemption-codes.js';
-import { SessionService } from '../../../services/sessions.js';
-import { UsageService } from '../../../services/usage.js';
 import type { HttpDeps } from '../../deps.js';
 import { accountRoutes } from './account.js';
 import { adminRoutes } from './admin.js';
@@ -23,16 +17,8 @@ import { dashboardWebhookRoutes } from './webhooks.js';
 
 export function dashboardRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const { platform } = deps;
-  const d: DashboardDeps = {
-    ...deps,
-    sessions: new SessionService(platform.db),
-    loginThrottle: new LoginThrottle(LOGIN_LIMITS, platform.limits.attempts('login')),
-    redeemThrottle: new LoginThrottle({ perKey: 10, perIp: 10, windowMs: 15 * 60_000 }, platform.limits.attempts('redeem')),
-    codes: new RedemptionCodeService(platform.db, platform.ledger),
-    billing: new BillingService(platform.db, platform.ledger, platform.catalog.packs, platform.settings.stripe, platform.log),
-    usage: new UsageService(platform.db),
-    admin: new AdminService(platform.db),
-  };
+  const { sessions, codes, billing, usage, admin, throttles } = platform;
+  const d: DashboardDeps = { ...deps, sessions, codes, billing, usage, admin, loginThrottle: throttles.login, redeemThrottle: throttles.redeem, signupThrottle: throttles.signup };
   const guard = { sessions: d.sessions, publicUrl: platform.settings.publicUrl };
 
   app.register(async (scope) => {
