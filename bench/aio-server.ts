@@ -42,8 +42,6 @@ export interface AioOptions {
   target: AioTarget;
   upstreamUrl: string;
   logDir: string;
-  /** `--node` values: the worker lanes this process consumes (default all). */
-  nodes?: string[];
   /** The checkout whose `bin/aio.js` runs (default this one). */
   root?: string;
   /** Write a V8 CPU profile of the server into this directory when it stops. */
@@ -70,7 +68,6 @@ export async function startAio(opts: AioOptions): Promise<Child & { url: string 
     ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfDir, opts.name)}`] : []),
     path.join(opts.root ?? PROJECT_ROOT, 'bin/aio.js'),
     'serve',
-    ...(opts.nodes ?? []).flatMap((n) => ['--node', n]),
   ];
   if (opts.cpuProfDir) mkdirSync(path.join(opts.cpuProfDir, opts.name), { recursive: true });
   const url = `http://127.0.0.1:${port}`;

@@ -85,11 +85,11 @@ async function deploy(db: Deployment['db'], upstreamUrl: string): Promise<Deploy
   const intakeTarget = await newTarget(db, `aio-${tag}-intake`);
   const [key, intakeKey] = [await prepareAccount(fullTarget, aioRoot), await prepareAccount(intakeTarget, aioRoot)];
   const common = { upstreamUrl, logDir, root: aioRoot, cpuProfDir: args['cpu-prof'] && path.resolve(args['cpu-prof']) };
-  // The intake server consumes only the local lanes: the image tasks it takes stay queued, so
-  // the row measures the gateway alone.
+  // The intake server's OpenAI upstream never answers (the fake's /hold/ path): the image tasks
+  // it takes wait there, so the row measures the gateway alone.
   const [full, intake] = await Promise.all([
     startAio({ ...common, name: `aio-${tag}`, target: fullTarget }),
-    startAio({ ...common, name: `aio-${tag}-intake`, target: intakeTarget, nodes: ['local'] }),
+    startAio({ ...common, upstreamUrl: `${upstreamUrl}/hold`, name: `aio-${tag}-intake`, target: intakeTarget, env: { AIO_UPSTREAM_TIMEOUT_MS: '3600000' } }),
   ]);
   return { db, full, intake, key, intakeKey };
 }

@@ -144,7 +144,7 @@ async function soak(rig: FaultRig): Promise<boolean> {
       if (t) await call(gateway!.url, 'POST', `/api/v1/tasks/${t.id}/cancel`, t.key);
     }],
     [4, () => call(gateway!.url, 'GET', '/api/v1/models', live[0]!.key)],
-    [4, () => call(gateway!.url, 'POST', '/api/v1/images/generations', live[2]!.key, pick([[1, '{"model":'], [1, { model: 'nope', prompt: 'x' }], [1, { model: 'ideogram-v4', prompt: '', size: '7:7' }]]))],
+    [4, () => call(gateway!.url, 'POST', '/api/v1/images/generations', live[2]!.key, pick<unknown>([[1, '{"model":'], [1, { model: 'nope', prompt: 'x' }], [1, { model: 'ideogram-v4', prompt: '', size: '7:7' }]]))],
   ];
 
   const progress = setInterval(async () => {

@@ -2,7 +2,9 @@
 // PNG poster, rendered once at start, as `b64_json`) and OpenAI's chat completions (a JSON
 // answer, or `CHUNKS` content chunks, a usage chunk and `[DONE]` as server-sent events). Every
 // answer is precomputed where it can be, so this process is the limit the others are measured
-// against. Prints `{"port":N,...}` on stdout once it listens on loopback.
+// against. Under `/hold/` nothing is ever answered (the connection stays open): a server pointed
+// there keeps its tasks waiting, so its intake is measured alone. Prints `{"port":N,...}` on
+// stdout once it listens on loopback.
 import http from 'node:http';
 import { renderPoster } from '../src/providers/local/poster/index.js';
 
@@ -57,6 +59,7 @@ function send(res: http.ServerResponse, status: number, body: Buffer): void {
 }
 
 const server = http.createServer((req, res) => {
+  if (req.url?.startsWith('/hold/')) return req.resume();
   const parts: Buffer[] = [];
   req.on('data', (c: Buffer) => parts.push(c));
   req.on('end', () => {

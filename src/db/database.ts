@@ -6,6 +6,7 @@ import pg from 'pg';
 import { isPostgresUrl } from '../config/settings.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export type Db = Kysely<Database>;
 export type DbKind = 'sqlite' | 'postgres';
@@ -46,6 +47,7 @@ function cacheStatements(sqlite: SQLite.Database): SQLite.Database {
 export async function openDatabase(url: string, opts: { poolSize?: number; onIdleError?: (err: Error) => void } = {}): Promise<OpenedDatabase> {
   let db: Db;
   let kind: DbKind;
+  let checkpointer: WalCheckpointer | undefined;
   if (isPostgresUrl(url)) {
     kind = 'postgres';
     const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
@@ -57,12 +59,24 @@ export async function openDatabase(url: string, opts: { poolSize?: number; onIdl
     kind = 'sqlite';
     mkdirSync(path.dirname(path.resolve(url)), { recursive: true });
     const sqlite = new SQLite(url);
-    sqlite.pragma('journal_mode = WAL');
+    const walMode = sqlite.pragma('journal_mode = WAL', { simple: true }) === 'wal';
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
+    // Checkpoints run on a thread of their own, not in the commit that crosses the threshold.
+    if (walMode && url !== ':memory:') {
+      sqlite.pragma('wal_autocheckpoint = 0');
+      checkpointer = startWalCheckpointer(path.resolve(url));
+    }
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }) });
   }
   await migrateToLatest(db);
-  return { db, kind, close: () => db.destroy() };
+  return {
+    db,
+    kind,
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }

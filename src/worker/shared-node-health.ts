@@ -38,7 +38,13 @@ export class SharedNodeHealth {
     // After a reconnect, changes published meanwhile were missed: read them all again.
     this.sub.on('ready', () => void this.load());
     this.router.onBreakerChange((change) => void this.publish(change));
-    await Promise.allSettled([this.sub.subscribe(this.channel), this.waitForPub().then(() => this.load())]);
+    // Neither waits for a Redis that is down: the subscription is made whenever it connects.
+    // Changes published before the subscription took effect are read from the hash once it has.
+    this.sub
+      .subscribe(this.channel)
+      .then(() => this.load())
+      .catch((err: Error) => this.log.warn({ err: err.message }, 'node health: could not subscribe'));
+    await this.waitForPub().then(() => this.load());
   }
 
   private waitForPub(): Promise<void> {

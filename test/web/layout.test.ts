@@ -81,14 +81,13 @@ describe('every page, comfortable', () => {
 
   test('with prefers-color-scheme: dark the pages are dark; the switch picks light and keeps it', async () => {
     const { context, page } = await signedIn({ colorScheme: 'dark' });
-    const background = () =>
-      page.evaluate(() => {
-        const g = globalThis as any;
-        const rgb = (el: any) => g.getComputedStyle(el).backgroundColor.match(/\d+/g).slice(0, 3).map(Number);
-        const lum = ([r, g2, b]: number[]) => (0.2126 * r! + 0.7152 * g2! + 0.0722 * b!) / 255;
-        const card = g.document.querySelector('.card, .model-card, .stat');
-        return { page: lum(rgb(g.document.body)), card: card ? lum(rgb(card)) : null, text: lum(g.getComputedStyle(g.document.body).color.match(/\d+/g).map(Number)) };
-      });
+    // As a string: functions defined inside would be wrapped by the TypeScript loader's helpers.
+    const background = (): Promise<{ page: number; card: number | null; text: number }> =>
+      page.evaluate(`(() => {
+        const lum = (css) => { const [r, g, b] = css.match(/\\d+/g).map(Number); return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; };
+        const card = document.querySelector('.card, .model-card, .stat');
+        return { page: lum(getComputedStyle(document.body).backgroundColor), card: card ? lum(getComputedStyle(card).backgroundColor) : null, text: lum(getComputedStyle(document.body).color) };
+      })()`);
     for (const path of ['/', '/models', '/pricing', '/docs', '/dashboard', '/dashboard/keys', '/dashboard/credits']) {
       await page.goto(path);
       await settle(page);

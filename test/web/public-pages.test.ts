@@ -1,5 +1,5 @@
 // The public pages in a real browser against the real server: the catalog with its type filter,
-// the ideogram-v4 model page with every fact of the product page, a page of every other modality
+// the ideogram-v4 model page with every fact of the product page (and that it is test only here), a page of every other modality
 // (endpoint, price unit in words, output type), pricing, Chinese, and the SPA fallback.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -102,10 +102,13 @@ describe('public web pages', () => {
     assert.equal(await page.getByTestId('endpoint').innerText(), '/api/v1/images/generations');
     assert.equal(await page.getByTestId('task-endpoint').innerText(), '/api/v1/tasks/{task_id}');
     const facts = await page.getByTestId('facts').innerText();
-    for (const fact of ['Bearer API Key', 'dashboard', 'Not needed', 'image', 'Input types: text']) assert.ok(facts.includes(fact), `facts show ${fact}`);
+    for (const fact of ['Bearer API key', 'dashboard', 'Not needed', 'image', 'Input types: text']) assert.ok(facts.includes(fact), `facts show ${fact}`);
+    await page.locator('#faq').waitFor();
     const text = await page.locator('main').innerText();
-    assert.match(text, /Image API · Live/);
-    assert.match(text, /Ideogram V4 through API in One's production route/);
+    // No upstream is set up in a test install: the page says so, and never "Live".
+    assert.match(text, /Image API · Test only/);
+    assert.doesNotMatch(text, /API · Live/);
+    assert.match(text, /Ideogram V4 on API in One's image endpoint \/api\/v1\/images\/generations/);
     for (const cap of ['Strong typography and design output', 'Flexible size presets', 'Turbo, Default, and Quality rendering modes', 'PNG, JPEG, and WEBP output']) assert.ok(text.includes(cap), cap);
 
     // Parameters: name, type, allowed values, default, required.
@@ -140,7 +143,7 @@ describe('public web pages', () => {
     for (const step of ['Create an API key', 'Call the endpoint', 'Check the task status']) assert.ok(text.includes(step), step);
     for (const useCase of ['Create posters and social graphics with accurate text', 'Produce multiple aspect ratios from one prompt']) assert.ok(text.includes(useCase), useCase);
     assert.match(text, /How much does Ideogram V4 cost\?/);
-    assert.match(text, /Ideogram V4 currently costs 12 credits per image \(~\$0\.12\) through the node63 backend\./);
+    assert.match(text, /Ideogram V4 costs 12 credits per image \(~\$0\.12\), billed per successful request\./);
     assert.match(text, /Which output formats are supported\?/);
     assert.match(await page.locator('#related').innerText(), /AIO Poster/);
     assert.match(await page.locator('#example').innerText(), /aio-poster/);
@@ -152,15 +155,16 @@ describe('public web pages', () => {
     const { page, errors } = await open('/models/ideogram-v4');
     await page.getByRole('heading', { level: 1, name: 'ideogram-v4 API' }).waitFor();
     await page.getByRole('button', { name: 'Switch language to Chinese' }).click();
-    await page.getByText('图像 API已上线').waitFor();
+    await page.getByText('图像 API · 仅限测试').waitFor();
+    await page.locator('#faq').waitFor();
     const text = await page.locator('main').innerText();
     for (const s of [
-      'Ideogram V4 已通过 API in One 接入真实生产路由 /api/v1/images/generations,后端节点为 node63。',
+      'Ideogram V4 通过 API in One 的图像端点 /api/v1/images/generations 调用：排版与设计能力强，一个 API 密钥即可调用，按成功请求计费。',
       '请求体中的 model 字段。',
       '鉴权',
-      'Bearer API Key',
+      'Bearer API 密钥',
       '不需要',
-      '真实能力',
+      '能力',
       '强排版与设计输出',
       '参数',
       '必填',
@@ -176,14 +180,14 @@ describe('public web pages', () => {
       '使用场景',
       '制作文字准确的海报和社交图片',
       '常见问题',
-      'Ideogram V4 目前通过 node63 后端每张图片 12 积分(约 $0.12)。',
+      'Ideogram V4 每张图片 12 积分（约 $0.12），按成功请求计费。',
     ])
       assert.ok(text.includes(s), `Chinese page shows ${s}`);
     assert.equal(await page.getByTestId('price-headline').innerText(), '每张图片 12 积分（约 $0.12）');
     assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
     await shot(page, 'model-ideogram-v4-zh');
     await page.reload();
-    await page.getByText('图像 API已上线').waitFor();
+    await page.getByText('图像 API · 仅限测试').waitFor();
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '价格' }).click();
     await page.getByRole('heading', { level: 1, name: '价格' }).waitFor();
     await page.getByTestId('pricing-table').waitFor();
@@ -251,7 +255,7 @@ describe('public web pages', () => {
 
   test('an unknown model and an unknown page say so, and the phone layout works', async () => {
     const { page, errors } = await open('/models/nope-1', { width: 390 });
-    await page.getByText('There is no model "nope-1"').waitFor();
+    await page.getByText('There is no model “nope-1”').waitFor();
     await shot(page, 'model-not-found-mobile');
     await page.goto('/models/ideogram-v4');
     await page.getByRole('heading', { level: 1, name: 'ideogram-v4 API' }).waitFor();

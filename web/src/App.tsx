@@ -13,6 +13,7 @@ const Catalog = lazy(() => import('./pages/public/Catalog').then((m) => ({ defau
 const ModelPage = lazy(() => import('./pages/public/ModelPage').then((m) => ({ default: m.ModelPage })));
 const Pricing = lazy(() => import('./pages/public/Pricing').then((m) => ({ default: m.Pricing })));
 const AuthPage = lazy(() => import('./pages/Auth').then((m) => ({ default: m.AuthPage })));
+const ResetPassword = lazy(() => import('./pages/reset/ResetPassword').then((m) => ({ default: m.ResetPassword })));
 const Docs = lazy(() => import('./pages/docs/Docs'));
 const DashboardPages = lazy(() => import('./pages/dashboard'));
 
@@ -52,6 +53,7 @@ const ROUTES: Route[] = [
   ['/docs', () => <Docs />],
   ['/signin', () => <AuthPage mode="signin" />],
   ['/signup', () => <AuthPage mode="signup" />],
+  ['/reset-password', () => <ResetPassword />],
   ['/playground', () => <Redirect to="/dashboard/playground" />],
 ];
 

@@ -7,6 +7,7 @@ import { useTitle } from '../hooks';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { useSession } from '../session';
+import { ForgotPasswordLink } from './reset/ForgotPasswordLink';
 
 /** Only same-site paths are followed after sign-in. */
 function safeNext(next: string | null, fallback: string): string {
@@ -68,6 +69,7 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
         <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
           {busy ? t(signup ? 'signing_up' : 'signing_in') : t(signup ? 'signup_submit' : 'signin_submit')}
         </button>
+        {!signup && <ForgotPasswordLink />}
         <p className="muted center">
           {t(signup ? 'have_account' : 'no_account')}{' '}
           <Link to={next ? `${other}?next=${encodeURIComponent(next)}` : other}>{t(signup ? 'nav_sign_in' : 'nav_sign_up')}</Link>

@@ -8,6 +8,7 @@ import { accountRoutes } from './account.js';
 import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
 import { billingRoutes } from './billing.js';
+import { chatPlaygroundRoutes } from './chat-playground.js';
 import type { DashboardDeps } from './deps.js';
 import { playgroundRoutes } from './playground.js';
 import { passwordResetRoutes } from './password-reset.js';
@@ -37,6 +38,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: HttpDeps): void {
       dashboardTaskEventRoutes(s, d);
       dashboardWebhookRoutes(s, d);
       await s.register(async (p) => playgroundRoutes(p, d));
+      await s.register(async (p) => chatPlaygroundRoutes(p, d));
     });
     scope.register(async (s) => {
       guardScope(s, { ...guard, admin: true });

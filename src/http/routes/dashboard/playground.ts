@@ -27,7 +27,7 @@ const KeyQuery = Type.Object(
 const FileQuery = Type.Object({ key_id: KeyQuery.properties.key_id }, { additionalProperties: false });
 
 /** The user's key for a playground run: theirs, not revoked, not expired. */
-async function usableKey(d: DashboardDeps, keyId: string, userId: string): Promise<ApiKey> {
+export async function usableKey(d: DashboardDeps, keyId: string, userId: string): Promise<ApiKey> {
   const key = await d.platform.keys.getOwned(keyId, userId).catch(() => {
     throw invalidParam('key_id', `You have no API key with id '${keyId}'.`);
   });

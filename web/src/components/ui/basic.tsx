@@ -3,7 +3,6 @@ import type { ReactNode } from 'react';
 import { ApiError } from '../../api';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
-import { Icon } from '../icons';
 
 export function Alert({ kind = 'info', children, title }: { kind?: 'info' | 'error' | 'success' | 'warning'; children: ReactNode; title?: ReactNode }) {
   return (
@@ -54,7 +53,7 @@ export function Badge({ children, tone = 'neutral' }: { children: ReactNode; ton
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
-export function EmptyState({ title, children, action, icon = <Icon name="playground" size={24} /> }: { title: ReactNode; children?: ReactNode; action?: ReactNode; icon?: ReactNode }) {
+export function EmptyState({ title, children, action, icon = <span className="empty-glyph">✦</span> }: { title: ReactNode; children?: ReactNode; action?: ReactNode; icon?: ReactNode }) {
   return (
     <div className="empty">
       <div className="empty-icon" aria-hidden="true">

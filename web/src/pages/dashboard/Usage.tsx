@@ -16,6 +16,7 @@ import { Link, navigate, setQuery, useLocation } from '../../router';
 import type { Task, TaskStatus } from '../../types';
 import { TaskThumb, taskSummary } from '../../components/task-output';
 import { TypeBadge } from '../../components/model-badges';
+import { ChatUsageCard } from './ChatUsage';
 
 export const STATUSES: TaskStatus[] = ['queued', 'running', 'succeeded', 'failed', 'canceled'];
 
@@ -157,6 +158,7 @@ export function Usage() {
         </Loaded>
         <ListPager pager={pager} list={tasks.data} />
       </Card>
+      <ChatUsageCard usage={usage.data} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { lazy, type ReactNode, Suspense } from 'react';
 import { Loading } from '../../components/ui/basic';
 import { match } from '../../router';
 import { Billing } from './Billing';
+import { ChatPlayground } from './ChatPlayground';
 import { Credits } from './Credits';
 import { Keys } from './Keys';
 import { DashboardLayout } from './layout';
@@ -19,6 +20,7 @@ const Admin = lazy(() => import('../admin/Admin'));
 const ROUTES: [string, (p: Record<string, string>) => ReactNode][] = [
   ['/dashboard', () => <Overview />],
   ['/dashboard/playground', () => <Playground />],
+  ['/dashboard/chat', () => <ChatPlayground />],
   ['/dashboard/keys', () => <Keys />],
   ['/dashboard/usage', () => <Usage />],
   ['/dashboard/usage/:id', (p) => <TaskDetail id={p.id!} />],

@@ -7,10 +7,12 @@ import { Loading } from '../../components/ui/basic';
 import { type MessageKey, useI18n } from '../../i18n';
 import { navigate, useLocation } from '../../router';
 import { useSession } from '../../session';
+import { CHAT_NAV_KEY } from './chat-messages';
 
 const DASH_LINKS: [string, MessageKey, IconName][] = [
   ['/dashboard', 'dash_overview', 'overview'],
   ['/dashboard/playground', 'dash_playground', 'playground'],
+  ['/dashboard/chat', CHAT_NAV_KEY, 'playground'],
   ['/dashboard/keys', 'dash_keys', 'keys'],
   ['/dashboard/usage', 'dash_usage', 'usage'],
   ['/dashboard/credits', 'dash_credits', 'credits'],

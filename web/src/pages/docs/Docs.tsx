@@ -10,6 +10,7 @@ import { useI18n } from '../../i18n';
 import { groupOf, operations } from './operations';
 import { Paragraphs, Prose } from './prose';
 import { DOCS_EN, type DocsText, ERROR_CODES, GROUP_ORDER, loadDocsText } from './texts';
+import type { DocsRefText } from './texts-ref';
 
 const DocsReference = lazy(() => import('./DocsReference'));
 
@@ -34,12 +35,12 @@ function Guide({ id, title, children }: { id: string; title: string; children: R
 export default function Docs() {
   const { lang } = useI18n();
   const zh = useAsync(() => (lang === 'zh-CN' ? loadDocsText(lang) : Promise.resolve(null)), [lang]);
-  const d: DocsText | undefined = lang === 'zh-CN' ? (zh.data ?? undefined) : DOCS_EN;
-  if (!d) return <div className="container page-fallback">{zh.error ? <ErrorMessage error={zh.error} onRetry={zh.reload} /> : <Loading height={400} />}</div>;
-  return <DocsPage d={d} />;
+  const texts = lang === 'zh-CN' ? (zh.data ?? undefined) : { guide: DOCS_EN, ref: undefined };
+  if (!texts) return <div className="container page-fallback">{zh.error ? <ErrorMessage error={zh.error} onRetry={zh.reload} /> : <Loading height={400} />}</div>;
+  return <DocsPage d={texts.guide} refText={texts.ref} />;
 }
 
-function DocsPage({ d }: { d: DocsText }) {
+function DocsPage({ d, refText }: { d: DocsText; refText?: DocsRefText }) {
   useTitle(d.title);
   const data = useAsync(() => publicApi.openapi(), []);
   const origin = window.location.origin;
@@ -143,7 +144,7 @@ function DocsPage({ d }: { d: DocsText }) {
               <Loading height={600} />
             ) : (
               <Suspense fallback={<Loading height={600} />}>
-                <DocsReference ops={ops} d={d} />
+                <DocsReference ops={ops} groups={d.groups} refText={refText} />
               </Suspense>
             )}
           </section>

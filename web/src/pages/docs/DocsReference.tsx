@@ -12,7 +12,8 @@ import type { Model } from '../../types';
 import { curlExample, exampleRequest, jsExample, type Operation, pythonExample, taskType } from './examples';
 import { groupOf } from './operations';
 import { Prose } from './prose';
-import { type DocsText, GROUP_ORDER } from './texts';
+import { GROUP_ORDER } from './texts';
+import { DOCS_REF_EN, type DocsRefText } from './texts-ref';
 
 const METHOD_TONE: Record<string, 'blue' | 'green' | 'red' | 'amber'> = { get: 'blue', post: 'green', delete: 'red', patch: 'amber' };
 
@@ -28,7 +29,7 @@ function typeText(s: JsonSchema | undefined): string {
 }
 
 /** What values a field takes, in words: its choices, its range, its length. */
-function rulesText(s: JsonSchema | undefined, d: DocsText): string {
+function rulesText(s: JsonSchema | undefined, d: DocsRefText): string {
   if (!s) return '';
   const values = s.enum ?? (s.anyOf ?? s.oneOf)?.filter((a) => a.const !== undefined).map((a) => a.const);
   const parts: string[] = [];
@@ -38,7 +39,7 @@ function rulesText(s: JsonSchema | undefined, d: DocsText): string {
   return parts.join('; ');
 }
 
-function FieldTable({ rows, d, withWhere }: { rows: { name: string; where?: string; required: boolean; schema?: JsonSchema; description?: string }[]; d: DocsText; withWhere?: boolean }) {
+function FieldTable({ rows, d, withWhere }: { rows: { name: string; where?: string; required: boolean; schema?: JsonSchema; description?: string }[]; d: DocsRefText; withWhere?: boolean }) {
   return (
     <DataTable
       className="docs-fields"
@@ -66,7 +67,7 @@ function FieldTable({ rows, d, withWhere }: { rows: { name: string; where?: stri
 
 const TABS = ['curl', 'JavaScript', 'Python'] as const;
 
-function Examples({ o, models, d }: { o: Operation; models: Model[]; d: DocsText }) {
+function Examples({ o, models, d }: { o: Operation; models: Model[]; d: DocsRefText }) {
   const [tab, setTab] = useState<(typeof TABS)[number]>('curl');
   const req = exampleRequest(o, models, window.location.origin);
   const code = { curl: curlExample(req), JavaScript: jsExample(req), Python: pythonExample(req) };
@@ -84,7 +85,7 @@ function Examples({ o, models, d }: { o: Operation; models: Model[]; d: DocsText
   );
 }
 
-function Endpoint({ o, models, d }: { o: Operation; models: Model[]; d: DocsText }) {
+function Endpoint({ o, models, d }: { o: Operation; models: Model[]; d: DocsRefText }) {
   const key = `${o.method.toUpperCase()} ${o.path}`;
   const summary = d.summaries[key] || o.op.summary || '';
   const params = (o.op.parameters ?? []).map((p) => ({ name: p.name, where: p.in, required: !!p.required, schema: p.schema, description: p.description }));
@@ -144,7 +145,8 @@ function Endpoint({ o, models, d }: { o: Operation; models: Model[]; d: DocsText
   );
 }
 
-export default function DocsReference({ ops, d }: { ops: Operation[]; d: DocsText }) {
+export default function DocsReference({ ops, groups, refText }: { ops: Operation[]; groups: Record<string, string>; refText?: DocsRefText }) {
+  const d = refText ?? DOCS_REF_EN;
   const models = useModels().data ?? [];
   return (
     <>
@@ -153,7 +155,7 @@ export default function DocsReference({ ops, d }: { ops: Operation[]; d: DocsTex
         if (list.length === 0) return null;
         return (
           <div key={id} id={`group-${id}`} className="docs-group">
-            <h2 className="docs-group-title">{d.groups[id] ?? id}</h2>
+            <h2 className="docs-group-title">{groups[id] ?? id}</h2>
             {list.map((o) => (
               <Endpoint key={`${o.method} ${o.path}`} o={o} models={models} d={d} />
             ))}

@@ -1,5 +1,6 @@
 // The docs page's prose in Chinese (loaded when the page is in Chinese).
 import type { DocsText } from './texts';
+import type { DocsRefText } from './texts-ref';
 
 export const DOCS_ZH: DocsText = {
   title: 'API 文档',
@@ -44,24 +45,6 @@ export const DOCS_ZH: DocsText = {
   ],
   endpoints_title: '端点',
   endpoints_lead: 'OpenAPI 文档中的每一个路由。示例从环境变量 `AIO_API_KEY` 读取你的密钥。',
-  no_key: '不需要 API 密钥。',
-  params: '参数',
-  body: '请求体',
-  field: '字段',
-  where: '位置',
-  type: '类型',
-  required: '必填',
-  description: '说明',
-  yes: '是',
-  example: '示例请求',
-  responses: '响应',
-  finished: '完成的任务（带 `Prefer: wait` 时的响应，或任务结束后 `GET /api/v1/tasks/{id}` 的结果）：',
-  models_of: '该端点的模型：{list}。',
-  loading: '正在加载 API 文档…',
-  copy: '复制',
-  values: '可选 {list}',
-  range: '{min} 到 {max}',
-  max_length: '最多 {n} 个字符',
   errors: {
     '400': '请求无效：参数缺失、未知或超出范围，或模型不存在。',
     '401': '没有密钥，或密钥无效、已吊销、已过期。',
@@ -88,6 +71,28 @@ export const DOCS_ZH: DocsText = {
     admin: '管理',
     other: '其他',
   },
+};
+
+
+export const DOCS_REF_ZH: DocsRefText = {
+  no_key: '不需要 API 密钥。',
+  params: '参数',
+  body: '请求体',
+  field: '字段',
+  where: '位置',
+  type: '类型',
+  required: '必填',
+  description: '说明',
+  yes: '是',
+  example: '示例请求',
+  responses: '响应',
+  finished: '完成的任务（带 `Prefer: wait` 时的响应，或任务结束后 `GET /api/v1/tasks/{id}` 的结果）：',
+  models_of: '该端点的模型：{list}。',
+  loading: '正在加载 API 文档…',
+  copy: '复制',
+  values: '可选 {list}',
+  range: '{min} 到 {max}',
+  max_length: '最多 {n} 个字符',
   summaries: {
     'GET /api/v1/models': '公开模型目录',
     'GET /api/v1/openapi.json': '本文档（OpenAPI 3.1）',
@@ -123,4 +128,3 @@ export const DOCS_ZH: DocsText = {
     'GET /api/v1/files/{id}/content': '已上传文件的内容',
   },
 };
-

@@ -1,6 +1,7 @@
 // The docs page's prose in English (Chinese: texts-zh.ts, loaded when the page is in Chinese).
 // `code` in backticks is shown as code. The endpoint reference comes from the OpenAPI document.
 import type { Lang } from '../../i18n';
+import type { DocsRefText } from './texts-ref';
 
 export const DOCS_EN = {
   title: 'API documentation',
@@ -45,24 +46,6 @@ export const DOCS_EN = {
   ],
   endpoints_title: 'Endpoints',
   endpoints_lead: 'Every route of the OpenAPI document. The examples read your key from the `AIO_API_KEY` environment variable.',
-  no_key: 'No API key needed.',
-  params: 'Parameters',
-  body: 'Request body',
-  field: 'Field',
-  where: 'In',
-  type: 'Type',
-  required: 'Required',
-  description: 'Description',
-  yes: 'yes',
-  example: 'Example request',
-  responses: 'Responses',
-  finished: 'The finished task (the answer with `Prefer: wait`, or `GET /api/v1/tasks/{id}` once it has ended):',
-  models_of: 'Models on this endpoint: {list}.',
-  loading: 'Loading the API document…',
-  copy: 'Copy',
-  values: 'one of {list}',
-  range: '{min} to {max}',
-  max_length: 'at most {n} characters',
   /** What each status of the error table means. */
   errors: {
     '400': 'The request is not valid: a parameter is missing, unknown or out of range, or the model does not exist here.',
@@ -91,15 +74,15 @@ export const DOCS_EN = {
     admin: 'Administration',
     other: 'Other',
   } as Record<string, string>,
-  /** Summaries of the routes by "METHOD path", where they differ from the document's own (English). */
-  summaries: {} as Record<string, string>,
 };
 
 export type DocsText = typeof DOCS_EN;
 
 /** The docs' texts in `lang` (Chinese is a separate download). */
-export async function loadDocsText(lang: Lang): Promise<DocsText> {
-  return lang === 'zh-CN' ? (await import('./texts-zh')).DOCS_ZH : DOCS_EN;
+export async function loadDocsText(lang: Lang): Promise<{ guide: DocsText; ref?: DocsRefText }> {
+  if (lang !== 'zh-CN') return { guide: DOCS_EN };
+  const zh = await import('./texts-zh');
+  return { guide: zh.DOCS_ZH, ref: zh.DOCS_REF_ZH };
 }
 
 /** Every error code a client can get, by HTTP status (their meanings are in the texts). */

@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import path from 'node:path';
+import { loadSettings } from '../../src/config/settings.js';
+import { buildServer } from '../../src/http/server.js';
+import { createPlatform } from '../../src/platform.js';
+import { tempDir } from '../helpers/databases.js';
+import { quietLogger } from '../helpers/server.js';
+test('start and close', async () => {
+  const dataDir = tempDir();
+  const platform = await createPlatform(loadSettings({ AIO_DATA_DIR: dataDir, DATABASE_URL: path.join(dataDir, 'a.sqlite') }), { workers: true, logger: quietLogger() });
+  const app = await buildServer(platform);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const keep = setInterval(() => {}, 1000);
+  const t = setTimeout(() => console.log('still closing after 5s'), 5000);
+  app.addHook('onClose', async () => console.log('onClose hook ran'));
+  await app.close();
+  console.log('app closed');
+  clearTimeout(t);
+  await platform.close();
+  clearInterval(keep);
+});

@@ -1,0 +1,108 @@
+// Strings of the chat playground, English and 简体中文 (typed against the English). The page reads
+// them with usePageMessages; the side navigation's label is added to the shared dictionaries.
+// “API 密钥” is the one term for an API key; Chinese punctuation in running text.
+import { addMessages, type MessageKey, type Messages } from '../../i18n';
+import type { PageDictionaries } from '../../i18n/page-messages';
+
+const en = {
+  chat_title: 'Chat playground',
+  chat_lead: 'Talk to any chat model on your session with one of your keys: the answer streams in as it is written, with its tokens and cost.',
+  chat_key_created: 'Test key created. Send a message.',
+  chat_model: 'Chat model',
+  chat_price: '{input} credits per million input tokens, {output} per million output tokens',
+  chat_context: 'Context of {context} tokens; answers of up to {max} tokens.',
+  chat_system: 'System prompt',
+  chat_system_placeholder: 'You are a helpful assistant.',
+  chat_message: 'Message',
+  chat_message_placeholder: 'Ask something…',
+  chat_enter_hint: 'Enter sends; Shift+Enter starts a new line.',
+  chat_max_tokens: 'Most output tokens',
+  chat_max_tokens_hint: 'Empty: the model’s limit ({max}), lowered to what the balance covers. A live key holds the price of this many tokens until the answer ends; you pay for what is written.',
+  chat_send: 'Send',
+  chat_sending: 'Answering…',
+  chat_stop: 'Stop',
+  chat_clear: 'New conversation',
+  chat_conversation: 'Conversation',
+  chat_empty: 'The answer appears here as it is written.',
+  chat_you: 'You',
+  chat_assistant: 'Assistant',
+  chat_stopped: 'Stopped. What was written until then is charged.',
+  chat_cut_length: 'The answer stopped at the output limit.',
+  chat_tokens_in: 'Input tokens',
+  chat_tokens_out: 'Output tokens',
+  chat_so_far: '{n} so far',
+  chat_counted: 'about {n} (counted before sending)',
+  chat_cost: 'Cost',
+  chat_cost_so_far: 'about {n} so far',
+  chat_ttft: 'First token after',
+  chat_ms: '{n} ms',
+  chat_no_models: 'This key may not use any chat model. Choose another key.',
+  chat_code: 'The same request with curl',
+  chat_usage_title: 'Chat requests',
+  chat_usage_lead: 'Live chat requests of the last {days} days, newest first: billed by the token.',
+  chat_usage_when: 'When',
+  chat_usage_model: 'Model',
+  chat_usage_key: 'API key',
+  chat_usage_tokens: 'Tokens in / out',
+  chat_usage_time: 'First token / total',
+  chat_end_length: 'output limit',
+  chat_end_client_gone: 'stopped by the client',
+  chat_end_upstream_error: 'provider error',
+  chat_end_timeout: 'timed out',
+};
+
+export type ChatMessageKey = keyof typeof en;
+
+const zhCN: Record<ChatMessageKey, string> = {
+  chat_title: '对话体验',
+  chat_lead: '用你的某个 API 密钥在当前会话中与任意对话模型交谈：回答边生成边显示，并实时给出 token 数和费用。',
+  chat_key_created: '测试密钥已创建，发一条消息试试。',
+  chat_model: '对话模型',
+  chat_price: '输入每百万 tokens {input} 积分，输出每百万 tokens {output} 积分',
+  chat_context: '上下文 {context} tokens；单次回答最多 {max} tokens。',
+  chat_system: '系统提示词',
+  chat_system_placeholder: '你是一个乐于助人的助手。',
+  chat_message: '消息',
+  chat_message_placeholder: '问点什么……',
+  chat_enter_hint: '按 Enter 发送；按 Shift+Enter 换行。',
+  chat_max_tokens: '最多输出 tokens',
+  chat_max_tokens_hint: '留空：使用模型上限（{max}），并按余额可支付的数量下调。正式密钥会在回答结束前冻结这么多 token 的费用；实际只按生成的内容计费。',
+  chat_send: '发送',
+  chat_sending: '回答中……',
+  chat_stop: '停止',
+  chat_clear: '新对话',
+  chat_conversation: '对话',
+  chat_empty: '回答会在这里边生成边显示。',
+  chat_you: '你',
+  chat_assistant: '助手',
+  chat_stopped: '已停止。到停止时已生成的内容会计费。',
+  chat_cut_length: '回答已达到输出上限而停止。',
+  chat_tokens_in: '输入 tokens',
+  chat_tokens_out: '输出 tokens',
+  chat_so_far: '目前 {n}',
+  chat_counted: '约 {n}（发送前统计）',
+  chat_cost: '费用',
+  chat_cost_so_far: '目前约 {n}',
+  chat_ttft: '首个 token 用时',
+  chat_ms: '{n} 毫秒',
+  chat_no_models: '这个 API 密钥不能使用任何对话模型。请换一个密钥。',
+  chat_code: '用 curl 发送同样的请求',
+  chat_usage_title: '对话请求',
+  chat_usage_lead: '最近 {days} 天的正式对话请求，最新的在前，按 token 计费。',
+  chat_usage_when: '时间',
+  chat_usage_model: '模型',
+  chat_usage_key: 'API 密钥',
+  chat_usage_tokens: '输入 / 输出 tokens',
+  chat_usage_time: '首个 token / 总用时',
+  chat_end_length: '达到输出上限',
+  chat_end_client_gone: '客户端已停止',
+  chat_end_upstream_error: '服务商出错',
+  chat_end_timeout: '超时',
+};
+
+export const chatMessages: PageDictionaries<ChatMessageKey> = { en, 'zh-CN': zhCN };
+
+/** The side navigation's label (the navigation reads the shared dictionaries). */
+export const CHAT_NAV_KEY = 'dash_chat' as MessageKey;
+addMessages('en', { [CHAT_NAV_KEY]: 'Chat' } as Partial<Messages>);
+addMessages('zh-CN', { [CHAT_NAV_KEY]: '对话' } as Partial<Messages>);
