@@ -3,7 +3,7 @@
 // it, for the changes that are one UPDATE), after taking the task row's lock on PostgreSQL, so
 // the numbers of one task are handed out in commit order and a reader that saw event N has seen
 // every event before it. That is what makes `Last-Event-ID` resumption exact.
-import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, TaskEventType, TaskEventsTable } from '../db/schema.js';
 import { nowIso } from '../lib/time.js';
 
@@ -22,27 +22,58 @@ const STATUS_OF: Record<TaskEventType, string> = {
   canceled: 'canceled',
 };
 
+/** The task as the caller just wrote it, in the same transaction (so it holds the row's lock). */
+export interface KnownTaskState {
+  status: string;
+  progress: number | null;
+  /** The task was inserted in this transaction: this is its first event. */
+  first?: boolean;
+}
+
 /**
  * Appends an event to task `taskId`'s history inside `trx`, with the task's status and progress
- * as they are now. Returns undefined (and writes nothing) when the task is gone or no longer in
- * the status the event reports.
+ * as they are now (`known` when the caller just wrote them; read otherwise). Returns undefined
+ * (and writes nothing) when the task is gone or no longer in the status the event reports.
  */
-export async function appendTaskEvent(trx: Transaction<Database>, taskId: string, type: TaskEventType, extra: Record<string, unknown> = {}): Promise<TaskEvent | undefined> {
-  let read = trx.selectFrom('tasks').select(['status', 'progress']).where('id', '=', taskId);
-  // SQLite runs one writer at a time; PostgreSQL needs the row lock to order concurrent writers.
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) read = read.forUpdate();
-  const task = await read.executeTakeFirst();
+export async function appendTaskEvent(
+  trx: Transaction<Database>,
+  taskId: string,
+  type: TaskEventType,
+  extra: Record<string, unknown> = {},
+  known?: KnownTaskState,
+): Promise<TaskEvent | undefined> {
+  let task: { status: string; progress: number | null } | undefined = known;
+  if (!task) {
+    let read = trx.selectFrom('tasks').select(['status', 'progress']).where('id', '=', taskId);
+    // SQLite runs one writer at a time; PostgreSQL needs the row lock to order concurrent writers.
+    if (trx.getExecutor().adapter instanceof PostgresAdapter) read = read.forUpdate();
+    task = await read.executeTakeFirst();
+  }
   if (!task || task.status !== STATUS_OF[type]) return undefined;
-  const last = await trx.selectFrom('task_events').select((eb) => eb.fn.max('seq').as('seq')).where('task_id', '=', taskId).executeTakeFirst();
-  const event: TaskEvent = {
-    task_id: taskId,
-    seq: Number(last?.seq ?? 0) + 1,
-    type,
-    data: JSON.stringify({ status: task.status, progress: task.progress, ...extra }),
-    created_at: nowIso(),
-  };
-  await trx.insertInto('task_events').values(event).execute();
-  return event;
+  const event: TaskEvent = { task_id: taskId, seq: 1, type, data: JSON.stringify({ status: task.status, progress: task.progress, ...extra }), created_at: nowIso() };
+  if (known?.first) {
+    await trx.insertInto('task_events').values(event).execute();
+    return event;
+  }
+  // The next number in the same statement as the insert.
+  const row = await trx
+    .insertInto('task_events')
+    .columns(['task_id', 'seq', 'type', 'data', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('task_events')
+        .select([
+          eb.val(event.task_id).as('task_id'),
+          sql<number>`coalesce(max(seq), 0) + 1`.as('seq'),
+          eb.val(event.type).as('type'),
+          eb.val(event.data).as('data'),
+          eb.val(event.created_at).as('created_at'),
+        ])
+        .where('task_id', '=', taskId),
+    )
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  return { ...event, seq: Number(row.seq) };
 }
 
 /** The task's events after `seq`, oldest first. */

@@ -8,7 +8,7 @@ import type { Db } from '../db/database.js';
 import type { Database, TaskEventType } from '../db/schema.js';
 import type { Logger } from '../lib/logger.js';
 import type { RedisEventRelay, TaskNotice } from './event-relay.js';
-import { appendTaskEvent, hasEndingEvent, isEnding, taskEventsAfter, type TaskEvent } from './task-event-log.js';
+import { appendTaskEvent, hasEndingEvent, isEnding, taskEventsAfter, type KnownTaskState, type TaskEvent } from './task-event-log.js';
 import { TERMINAL, type TaskRow, type TaskService } from './tasks.js';
 
 /** How often a listener re-reads on its own, in case an announcement was lost. */
@@ -80,8 +80,8 @@ export class TaskEvents {
    * Inside the transaction of a state change: stores the event, and for an ending what follows
    * from it, so both commit (or roll back) with the change. Announce with `changed` after commit.
    */
-  async record(trx: Transaction<Database>, taskId: string, type: TaskEventType, extra?: Record<string, unknown>): Promise<TaskEvent | undefined> {
-    const event = await appendTaskEvent(trx, taskId, type, extra);
+  async record(trx: Transaction<Database>, taskId: string, type: TaskEventType, extra?: Record<string, unknown>, known?: KnownTaskState): Promise<TaskEvent | undefined> {
+    const event = await appendTaskEvent(trx, taskId, type, extra, known);
     if (event && isEnding(type)) await this.opts.onEnding?.(trx, event);
     return event;
   }
@@ -110,9 +110,11 @@ export class TaskEvents {
     if (notice.type && isEnding(notice.type)) this.bus.emit(ANY_ENDED, notice);
   }
 
-  /** Starts listening to task `id`'s announcements; close the watch when done. */
-  watch(id: string): TaskWatch {
-    const listener = () => watch.notify();
+  /** Starts listening to task `id`'s announcements (those `wanted`, default all); close the watch when done. */
+  watch(id: string, wanted?: (notice: TaskNotice) => boolean): TaskWatch {
+    const listener = (notice: TaskNotice) => {
+      if (!wanted || wanted(notice)) watch.notify();
+    };
     const watch: TaskWatch = new TaskWatch(() => this.bus.off(id, listener));
     this.bus.on(id, listener);
     return watch;
@@ -136,7 +138,8 @@ export class TaskEvents {
   /** The task once it has ended, or as it is when `seconds` have passed. */
   async waitFor(tasks: TaskService, task: TaskRow, seconds: number): Promise<TaskRow> {
     const deadline = Date.now() + seconds * 1000;
-    const watch = this.watch(task.id);
+    // Only an ending (or a notice that does not say what changed) can end the wait.
+    const watch = this.watch(task.id, (notice) => !notice.type || isEnding(notice.type));
     try {
       // Listening now: read once more, since it may have ended before we listened.
       let current = (await tasks.get(task.id)) ?? task;

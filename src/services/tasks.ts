@@ -99,7 +99,7 @@ export class TaskService {
         if (!livemode && args.testModeLimit) await enforceTestModeLimit(trx, user.id, args.testModeLimit);
         await trx.insertInto('tasks').values(task).execute();
         await args.inTransaction?.(trx, task);
-        await this.events?.record(trx, task.id, 'queued');
+        await this.events?.record(trx, task.id, 'queued', undefined, { status: 'queued', progress: null, first: true });
         if (hold === 0) return;
         const held = await this.ledger.hold(trx, { userId: user.id, amount: hold, taskId: task.id, keyId: key.id });
         if (held !== 'ok') throw new Refused(held);
@@ -147,14 +147,19 @@ export class TaskService {
    */
   async claim(id: string, node: string, leaseMs: number): Promise<TaskRow | undefined> {
     const now = nowIso();
-    const claimed = await this.db
-      .updateTable('tasks')
-      .set((eb) => ({ status: 'running', node, attempts: eb('attempts', '+', 1), started_at: eb.fn.coalesce('started_at', eb.val(now)), lease_until: isoIn(leaseMs) }))
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
-      .returningAll()
-      .executeTakeFirst();
-    if (claimed) await this.events?.note(id, 'running', { attempt: claimed.attempts, node });
+    // The claim and its `running` event in one transaction: one commit, and no claim without its event.
+    const claimed = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('tasks')
+        .set((eb) => ({ status: 'running', node, attempts: eb('attempts', '+', 1), started_at: eb.fn.coalesce('started_at', eb.val(now)), lease_until: isoIn(leaseMs) }))
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await this.events?.record(trx, id, 'running', { attempt: row.attempts, node }, { status: row.status, progress: row.progress });
+      return row;
+    });
+    if (claimed) this.events?.changed(id, 'running');
     return claimed;
   }
 
@@ -192,7 +197,7 @@ export class TaskService {
         .executeTakeFirst();
       if (!row) return false;
       if (row.hold_micro > 0) await this.ledger.settle(trx, { userId: row.user_id, taskId: id, keyId: row.api_key_id, held: row.hold_micro, captured });
-      await this.events?.record(trx, id, 'succeeded');
+      await this.events?.record(trx, id, 'succeeded', undefined, { status: 'succeeded', progress: 100 });
       return true;
     }));
   }
@@ -205,11 +210,11 @@ export class TaskService {
         .set({ status, error: JSON.stringify(error), finished_at: nowIso(), lease_until: null })
         .where('id', '=', id)
         .where('status', 'in', from)
-        .returning(['user_id', 'hold_micro', 'api_key_id'])
+        .returning(['user_id', 'hold_micro', 'api_key_id', 'progress'])
         .executeTakeFirst();
       if (!row) return false;
       if (row.hold_micro > 0) await this.ledger.settle(trx, { userId: row.user_id, taskId: id, keyId: row.api_key_id, held: row.hold_micro, captured: 0 });
-      await this.events?.record(trx, id, status);
+      await this.events?.record(trx, id, status, undefined, { status, progress: row.progress });
       return true;
     }));
   }
