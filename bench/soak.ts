@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     redisUrl: REDIS_TEST_URL,
     tasks: 0,
     slowMs: 100,
-    env: { AIO_UPSTREAM_TIMEOUT_MS: '2000', AIO_LEASE_MS: '5000', AIO_SWEEP_MS: '2000', LOG_LEVEL: 'error' },
+    env: { AIO_UPSTREAM_TIMEOUT_MS: '2000', AIO_LEASE_MS: '5000', AIO_SWEEP_MS: '2000', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error' },
   });
   let failed = false;
   try {
@@ -220,6 +220,11 @@ async function soak(rig: FaultRig): Promise<boolean> {
     console.log(`  audit               ${report.ok ? 'clean' : `FAILED: ${report.checks.filter((c) => c.violations).map((c) => `${c.check} ${c.violations}`).join(', ')}`} (${report.counts.ledgerRows} ledger rows)`);
     console.log(`  gateway RSS         ${mb(memory.gatewayStart)} -> ${mb(memoryEnd.gateway)}`);
     console.log(`  worker RSS          ${mb(memory.workerStart)} -> ${mb(memory.workerBeforeRestart)} (restarted) -> ${mb(memoryEnd.worker)}`);
+  }
+  if (stillOpen) {
+    const open = await operator.db.selectFrom('tasks').select(['id', 'status', 'model', 'node', 'attempts', 'livemode', 'created_at', 'started_at', 'lease_until', 'cancel_requested_at', 'input']).where('status', 'in', ['queued', 'running']).execute();
+    console.log('  still open:');
+    for (const t of open) console.log(`    ${JSON.stringify({ ...t, input: JSON.parse(t.input).prompt })}`);
   }
   const bad = lost > 0 || drift !== 0 || !report.ok || fivexx > 0;
   if (bad) console.error(`soak FAILED: lost ${lost}, drift ${drift}, audit ${report.ok ? 'clean' : 'failed'}, 5xx ${fivexx}`);

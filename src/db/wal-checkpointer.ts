@@ -19,8 +19,11 @@ export function startWalCheckpointer(file: string, everyMs = 500): WalCheckpoint
   worker.on('error', (err) => process.emitWarning(`SQLite checkpoint thread for ${file} stopped: ${err.message}`));
   return {
     async stop() {
+      worker.ref(); // keeps the process up while it finishes
       worker.postMessage('stop');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
       await worker.terminate();
     },
   };

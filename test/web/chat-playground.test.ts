@@ -153,7 +153,7 @@ describe('the chat playground', () => {
     // The usage page lists the request, with its tokens.
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Usage', exact: true }).click();
     const line = page.getByTestId('chat-usage-table').locator(`tr[data-chat-id="${row.id}"]`);
-    await line.waitFor();
+    await line.getByText(/^Live chat · aio_\w+…$/).waitFor();
     assert.match(await line.innerText(), new RegExp(`gpt-4\\.1-mini[\\s\\S]*Live chat[\\s\\S]*${usage.prompt_tokens} / ${usage.completion_tokens}`));
     await shot(page, 'chat-usage');
     assert.deepEqual(errors, []);

@@ -1,5 +1,5 @@
 // The usage page's chat requests: the `chat` section of GET /api/account/usage (live requests
-// only, never their content), newest first, with their tokens, cost, timing, key and how they ended.
+// only, never their content), newest first, with their key, tokens, cost, timing and how they ended.
 import { Badge } from '../../components/ui/basic';
 import { Card } from '../../components/ui/page';
 import { DataTable } from '../../components/ui/table';
@@ -49,7 +49,6 @@ export function ChatUsageCard({ usage }: { usage: { days: number; chat?: { recen
         columns={[
           { label: c('chat_usage_when') },
           { label: c('chat_usage_model') },
-          { label: c('chat_usage_key') },
           { label: c('chat_usage_tokens'), num: true },
           { label: t('task_cost'), num: true },
           { label: c('chat_usage_time'), num: true },
@@ -66,8 +65,10 @@ export function ChatUsageCard({ usage }: { usage: { days: number; chat?: { recen
                   <Badge tone={r.end_reason === 'length' ? 'neutral' : 'amber'}>{c(`chat_end_${r.end_reason}` as ChatMessageKey)}</Badge>
                 </>
               )}
+              <div className="muted small truncate" title={c('chat_usage_key')}>
+                {keyName(r.api_key_id)}
+              </div>
             </td>
-            <td className="small">{keyName(r.api_key_id)}</td>
             <td className="num nowrap">
               {n(r.input_tokens + r.cached_input_tokens + r.cache_write_tokens)} / {n(r.output_tokens)}
             </td>
