@@ -120,7 +120,7 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   overridesRefresh.unref();
   // Webhook payloads carry media URLs: PUBLIC_URL should be set where clients reach the server another way.
   const webhooks = new Webhooks(db, settings, log, (task) => presentTask(task, settings.publicUrl ?? `http://${settings.host}:${settings.port}`));
-  const events = new TaskEvents(db, { log, onEnding: (trx, event) => webhooks.deliveries.enqueueFor(trx, event).then(() => undefined) });
+  const events = new TaskEvents(db, { log, onEnding: (trx, event, task) => webhooks.deliveries.enqueueFor(trx, event, task).then(() => undefined) });
   if (settings.redisUrl) await events.relayThrough(new RedisEventRelay(settings.redisUrl, `${settings.queuePrefix}:task-events`, log));
   const tasks = new TaskService(db, ledger, events);
   const storage: Storage = settings.s3 ? new S3Storage(settings.s3) : new LocalDiskStorage(path.join(settings.dataDir, 'files'));

@@ -15,18 +15,31 @@ import { TERMINAL, type TaskRow, type TaskService } from './tasks.js';
 export const RECHECK_MS = 5000;
 const ANY_ENDED = Symbol('any task ended');
 
-/** What follows inside the transaction of a task's ending (the webhook deliveries it causes). */
-export type EndingFollower = (trx: Transaction<Database>, event: TaskEvent) => Promise<void>;
+/** What follows inside the transaction of a task's ending (the webhook deliveries it causes); `task` as it ended, when known. */
+export type EndingFollower = (trx: Transaction<Database>, event: TaskEvent, task?: TaskRow) => Promise<void>;
+
+/** The task as the caller just wrote it (see KnownTaskState), and for an ending the whole row. */
+export interface KnownTask extends KnownTaskState {
+  row?: TaskRow;
+}
+
+/** An announcement inside this process: an ending carries the row as committed, so listeners need not read it. */
+interface LocalNotice extends TaskNotice {
+  ended?: TaskRow;
+}
 
 /** One listener's view of a task's announcements: whether any came since it last looked. */
 export class TaskWatch {
   private dirty = false;
   private wake?: () => void;
+  /** The task as it ended, when an announcement in this process carried it. */
+  ended?: TaskRow;
 
   constructor(private readonly unsubscribe: () => void) {}
 
   /** Called for each announcement. */
-  notify(): void {
+  notify(ended?: TaskRow): void {
+    if (ended) this.ended = ended;
     this.dirty = true;
     this.wake?.();
   }
@@ -80,9 +93,9 @@ export class TaskEvents {
    * Inside the transaction of a state change: stores the event, and for an ending what follows
    * from it, so both commit (or roll back) with the change. Announce with `changed` after commit.
    */
-  async record(trx: Transaction<Database>, taskId: string, type: TaskEventType, extra?: Record<string, unknown>, known?: KnownTaskState): Promise<TaskEvent | undefined> {
+  async record(trx: Transaction<Database>, taskId: string, type: TaskEventType, extra?: Record<string, unknown>, known?: KnownTask): Promise<TaskEvent | undefined> {
     const event = await appendTaskEvent(trx, taskId, type, extra, known);
-    if (event && isEnding(type)) await this.opts.onEnding?.(trx, event);
+    if (event && isEnding(type)) await this.opts.onEnding?.(trx, event, known?.row);
     return event;
   }
 
@@ -99,21 +112,21 @@ export class TaskEvents {
     }
   }
 
-  /** Says that task `id` changed (called after the change is committed), here and in every other process. */
-  changed(id: string, type?: TaskEventType): void {
-    this.emitLocal({ taskId: id, type });
+  /** Says that task `id` changed (called after the change is committed), here and in every other process; `ended`: the row it ended with. */
+  changed(id: string, type?: TaskEventType, ended?: TaskRow): void {
+    this.emitLocal({ taskId: id, type, ended });
     this.relay?.publish({ taskId: id, type });
   }
 
-  private emitLocal(notice: TaskNotice): void {
+  private emitLocal(notice: LocalNotice): void {
     this.bus.emit(notice.taskId, notice);
     if (notice.type && isEnding(notice.type)) this.bus.emit(ANY_ENDED, notice);
   }
 
   /** Starts listening to task `id`'s announcements (those `wanted`, default all); close the watch when done. */
   watch(id: string, wanted?: (notice: TaskNotice) => boolean): TaskWatch {
-    const listener = (notice: TaskNotice) => {
-      if (!wanted || wanted(notice)) watch.notify();
+    const listener = (notice: LocalNotice) => {
+      if (!wanted || wanted(notice)) watch.notify(notice.ended);
     };
     const watch: TaskWatch = new TaskWatch(() => this.bus.off(id, listener));
     this.bus.on(id, listener);
@@ -151,7 +164,8 @@ export class TaskEvents {
           return current;
         }
         woken = await watch.next(Math.min(RECHECK_MS, left));
-        current = (await tasks.get(task.id)) ?? current;
+        // An ending announced in this process came with its row, as committed: nothing to read.
+        current = watch.ended ?? (await tasks.get(task.id)) ?? current;
       }
       this.waitEnds[woken === undefined ? 'immediate' : woken === 'event' ? 'event' : 'recheck']++;
       return current;

@@ -55,10 +55,10 @@ export class TaskService {
   ) {}
 
   /** Runs a state change and, when it happened, announces it (its event was stored in the change's transaction). */
-  private async announce(id: string, status: TaskStatus, change: Promise<boolean>): Promise<boolean> {
-    const done = await change;
-    if (done) this.events?.changed(id, status);
-    return done;
+  private async announce(id: string, status: TaskStatus, change: Promise<TaskRow | undefined>): Promise<boolean> {
+    const ended = await change;
+    if (ended) this.events?.changed(id, status, ended);
+    return ended !== undefined;
   }
 
   /** Creates a queued task and holds its price (nothing in test mode); nothing is written if the hold fails. */
@@ -185,7 +185,7 @@ export class TaskService {
   async succeed(id: string, output: unknown, quantity?: number): Promise<boolean> {
     return this.announce(id, 'succeeded', this.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('tasks').select(['price', 'hold_micro']).where('id', '=', id).executeTakeFirst();
-      if (!current) return false;
+      if (!current) return undefined;
       const price = JSON.parse(current.price ?? 'null') as PriceSnapshot | null;
       const captured = price && quantity !== undefined ? Math.min(current.hold_micro, amountFor(price, quantity)) : current.hold_micro;
       const row = await trx
@@ -193,12 +193,12 @@ export class TaskService {
         .set({ status: 'succeeded', output: JSON.stringify(output), error: null, finished_at: nowIso(), lease_until: null, progress: 100, charged_micro: captured, charged: captured > 0 ? 1 : 0 })
         .where('id', '=', id)
         .where('status', '=', 'running')
-        .returning(['user_id', 'hold_micro', 'api_key_id'])
+        .returningAll()
         .executeTakeFirst();
-      if (!row) return false;
+      if (!row) return undefined;
       if (row.hold_micro > 0) await this.ledger.settle(trx, { userId: row.user_id, taskId: id, keyId: row.api_key_id, held: row.hold_micro, captured });
-      await this.events?.record(trx, id, 'succeeded', undefined, { status: 'succeeded', progress: 100 });
-      return true;
+      await this.events?.record(trx, id, 'succeeded', undefined, { status: 'succeeded', progress: 100, row });
+      return row;
     }));
   }
 
@@ -210,12 +210,12 @@ export class TaskService {
         .set({ status, error: JSON.stringify(error), finished_at: nowIso(), lease_until: null })
         .where('id', '=', id)
         .where('status', 'in', from)
-        .returning(['user_id', 'hold_micro', 'api_key_id', 'progress'])
+        .returningAll()
         .executeTakeFirst();
-      if (!row) return false;
+      if (!row) return undefined;
       if (row.hold_micro > 0) await this.ledger.settle(trx, { userId: row.user_id, taskId: id, keyId: row.api_key_id, held: row.hold_micro, captured: 0 });
-      await this.events?.record(trx, id, status, undefined, { status, progress: row.progress });
-      return true;
+      await this.events?.record(trx, id, status, undefined, { status, progress: row.progress, row });
+      return row;
     }));
   }
 

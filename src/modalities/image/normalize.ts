@@ -4,6 +4,7 @@
 import sharp, { type Metadata } from 'sharp';
 import type { OutputFormat } from '../../providers/types.js';
 import { UpstreamError } from '../../providers/errors.js';
+import { readImageSize } from '../../media/image-size.js';
 
 export interface NormalizedImage {
   data: Buffer;
@@ -15,6 +16,9 @@ export interface NormalizedImage {
 const SHARP_FORMATS: Record<string, OutputFormat> = { png: 'png', jpeg: 'jpeg', webp: 'webp' };
 
 export async function normalizeImage(data: Buffer, target: { width: number; height: number; format: OutputFormat }): Promise<NormalizedImage> {
+  // Already what was asked (the usual case): its header says so, no need to ask libvips.
+  const header = readImageSize(data);
+  if (header && header.format === target.format && header.width === target.width && header.height === target.height) return { data, ...header };
   let meta: Metadata;
   try {
     meta = await sharp(data).metadata();

@@ -58,9 +58,9 @@ export class WebhookDeliveryService {
     await this.db.insertInto('task_webhooks').values({ task_id: taskId, url }).execute();
   }
 
-  /** Inside the transaction of a task's ending: the deliveries it causes. */
-  async enqueueFor(trx: Transaction<Database>, event: TaskEvent): Promise<number> {
-    const task = await trx.selectFrom('tasks').selectAll().where('id', '=', event.task_id).executeTakeFirst();
+  /** Inside the transaction of a task's ending: the deliveries it causes (`ended`: the task as it ended, when the caller has it). */
+  async enqueueFor(trx: Transaction<Database>, event: TaskEvent, ended?: TaskRow): Promise<number> {
+    const task = ended ?? (await trx.selectFrom('tasks').selectAll().where('id', '=', event.task_id).executeTakeFirst());
     if (!task) return 0;
     const type = `task.${event.type}`;
     const endpoints = await trx.selectFrom('webhook_endpoints').selectAll().where('user_id', '=', task.user_id).where('livemode', '=', task.livemode).execute();

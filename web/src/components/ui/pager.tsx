@@ -12,6 +12,8 @@ export function usePager() {
   const query = search.toString();
   const [state, setState] = useState<{ query: string; stack: string[] }>({ query, stack: [] });
   const stack = state.query === query ? state.stack : [];
+  // Forget the old pages at once (else going back to an earlier filter would reopen its page 2).
+  if (state.query !== query) setState({ query, stack: [] });
   return {
     cursor: stack[stack.length - 1],
     page: stack.length + 1,
