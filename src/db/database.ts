@@ -54,6 +54,8 @@ export async function openDatabase(url: string, opts: { poolSize?: number; onIdl
     // An idle connection the server drops (restart, pg_terminate_backend) must not crash the
     // process: the pool discards it and the next query opens a new one.
     pool.on('error', (err) => opts.onIdleError?.(err));
+    // A checked-out connection (inside a transaction, between two queries) has no pool listener:
+    // its 'error' event would end the process. The query using it fails with the error anyway.
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     kind = 'sqlite';

@@ -3,12 +3,9 @@
 // upstream) on the gateway; the worker opens the new node's queue on its next reload and a live
 // request on that provider's model succeeds, with no process restarted.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { loadSettings } from '../../src/config/settings.js';
 import { buildServer } from '../../src/http/server.js';
 import { fromCredits } from '../../src/lib/credits.js';
@@ -16,28 +13,12 @@ import { randomToken } from '../../src/lib/ids.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import { REDIS_TEST_URL, createPostgresDatabase, dbTargets, dropCreatedDatabases, tempDir } from '../helpers/databases.js';
 import { signInAdmin } from '../helpers/dashboard.js';
+import { redisSkipReason, startAio } from '../helpers/processes.js';
 import { quietLogger, type TestServer } from '../helpers/server.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/aio.js');
 
-async function redisSkipReason(): Promise<string | undefined> {
-  const redis = new Redis(REDIS_TEST_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
-  try {
-    await redis.connect();
-    await redis.ping();
-    return undefined;
-  } catch (err) {
-    const why = `Redis is not reachable at ${REDIS_TEST_URL} (${(err as Error).message})`;
-    if (process.env.CI) throw new Error(`${why}. CI must run the distributed test.`);
-    process.stderr.write(`\n!! ${why}: the distributed connections test is SKIPPED.\n\n`);
-    return why;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-const skip = (await dbTargets()).find((t) => t.name === 'postgres')!.skip ?? (await redisSkipReason());
+const skip = (await dbTargets()).find((t) => t.name === 'postgres')!.skip ?? (await redisSkipReason('the distributed connections test'));
 
 let fake: FakeOpenAI | undefined;
 let gateway: Platform | undefined;
@@ -73,7 +54,8 @@ test('a connection made on a gateway is served by a worker process started befor
   close = async () => (await app.close(), await gateway!.close());
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
-  worker = spawn(process.execPath, [BIN, 'worker'], { env: { ...process.env, ...env, AIO_DATA_DIR: tempDir(), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The worker's own log (info level) says when it is consuming.
+  worker = startAio(['worker'], { ...env, AIO_DATA_DIR: tempDir(), LOG_LEVEL: 'info' });
   let workerLog = '';
   worker.stdout!.on('data', (d) => (workerLog += String(d)));
   worker.stderr!.on('data', (d) => (workerLog += String(d)));

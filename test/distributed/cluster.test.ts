@@ -3,69 +3,23 @@
 // one worker killed mid-way. Every task must end succeeded or failed, charged or refunded
 // exactly once, and the ledger must sum to the balance.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
+import type { ChildProcess } from 'node:child_process';
+import { after, test } from 'node:test';
 import { loadSettings } from '../../src/config/settings.js';
 import { MICRO } from '../../src/lib/credits.js';
 import { randomToken } from '../../src/lib/ids.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import { REDIS_TEST_URL, createPostgresDatabase, dbTargets, dropCreatedDatabases, tempDir } from '../helpers/databases.js';
+import { freePort, redisSkipReason, startAio, waitReady } from '../helpers/processes.js';
 import { quietLogger } from '../helpers/server.js';
 import { startFakeIdeogram, type FakeIdeogram } from '../fakes/ideogram-server.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/aio.js');
 const TASKS = 240;
 /** ideogram-v4's price, in micro-credits. */
 const PRICE = 12 * MICRO;
 
-async function redisSkipReason(): Promise<string | undefined> {
-  const redis = new Redis(REDIS_TEST_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
-  try {
-    await redis.connect();
-    await redis.ping();
-    return undefined;
-  } catch (err) {
-    const why = `Redis is not reachable at ${REDIS_TEST_URL} (${(err as Error).message})`;
-    if (process.env.CI) throw new Error(`${why}. CI must run the distributed test.`);
-    process.stderr.write(`\n!! ${why}: the distributed integration test is SKIPPED.\n\n`);
-    return why;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 const pgSkip = (await dbTargets()).find((t) => t.name === 'postgres')!.skip;
-const skip = pgSkip ?? (await redisSkipReason());
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-function start(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', (d) => process.env.TEST_LOG_LEVEL && process.stderr.write(d));
-  return child;
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not become ready`);
-}
+const skip = pgSkip ?? (await redisSkipReason('the distributed integration test'));
 
 let fake: FakeIdeogram;
 let admin: Platform;
@@ -105,12 +59,12 @@ test('two gateways, two workers, one killed: every task charged or refunded exac
 
   const gateways = await Promise.all([0, 1].map(async () => {
     const port = await freePort();
-    children.push(start(['serve'], { ...env, PORT: String(port) }));
+    children.push(startAio(['serve'], { ...env, PORT: String(port) }));
     return `http://127.0.0.1:${port}`;
   }));
-  const workers = [start(['worker'], env), start(['worker'], env)];
+  const workers = [startAio(['worker'], env), startAio(['worker'], env)];
   children.push(...workers);
-  await Promise.all(gateways.map(waitReady));
+  await Promise.all(gateways.map((url) => waitReady(url)));
 
   // Some upstream failures along the way: retried, and possibly refunded when they run out.
   fake.failNext(15, 500);

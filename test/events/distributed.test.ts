@@ -3,42 +3,23 @@
 // Redis pub/sub: `Prefer: wait` ends through that announcement (not the slow re-check), an SSE
 // stream on the gateway follows a task the worker runs, and the worker delivers the webhook.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { loadSettings } from '../../src/config/settings.js';
 import { buildServer } from '../../src/http/server.js';
 import { randomToken } from '../../src/lib/ids.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import { REDIS_TEST_URL, createPostgresDatabase, dbTargets, dropCreatedDatabases, tempDir } from '../helpers/databases.js';
+import { redisSkipReason, startAio } from '../helpers/processes.js';
 import { quietLogger } from '../helpers/server.js';
 import { startReceiver, type Receiver } from '../webhooks/receiver.js';
 import { openSse } from './sse-client.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/aio.js');
 
-async function redisSkipReason(): Promise<string | undefined> {
-  const redis = new Redis(REDIS_TEST_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
-  try {
-    await redis.connect();
-    await redis.ping();
-    return undefined;
-  } catch (err) {
-    const why = `Redis is not reachable at ${REDIS_TEST_URL} (${(err as Error).message})`;
-    if (process.env.CI) throw new Error(`${why}. CI must run the distributed tests.`);
-    process.stderr.write(`\n!! ${why}: the distributed task event test is SKIPPED.\n\n`);
-    return why;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-const skip = (await dbTargets()).find((t) => t.name === 'postgres')!.skip ?? (await redisSkipReason());
+const skip = (await dbTargets()).find((t) => t.name === 'postgres')!.skip ?? (await redisSkipReason('the distributed task event test'));
 
 let worker: ChildProcess | undefined;
 let gateway: Platform | undefined;
@@ -67,7 +48,7 @@ test('a gateway hears at once when a worker process finishes a task', { skip, ti
   app = await buildServer(gateway);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  worker = spawn(process.execPath, [BIN, 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  worker = startAio(['worker'], env);
   let workerLog = '';
   worker.stderr!.on('data', (d) => {
     workerLog = (workerLog + d).slice(-4000);

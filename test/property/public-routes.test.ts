@@ -300,7 +300,7 @@ for (const target of await dbTargets()) {
           query: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...route.query, 'limit', 'x'), headerText.map(encodeURIComponent)), fc.oneof(hostileString.map((s) => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '\ufffd'))), fc.constantFrom('%00', '%ED%A0%80', '-1', '1e999', '101', '0', 'queued', '%'))), { maxLength: 3 }),
           auth: fc.option(authHeader(), { nil: undefined }),
           contentType: fc.option(fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) }, { weight: 1, arbitrary: headerText }), { nil: undefined }),
-          extra: fc.dictionary(fc.constantFrom(...route.headers, 'idempotency-key', 'prefer', 'x-request-id', 'origin', 'accept', 'x-csrf-token', 'last-event-id', 'accept-encoding', 'x-forwarded-for'), fc.oneof(headerText, fc.constantFrom('wait=1', 'wait=0', 'wait=-1', 'wait=1e999', 'null', 'http://evil.example', 'x'.repeat(300))), { maxKeys: 3 }),
+          extra: fc.dictionary(fc.oneof(fc.constantFrom(...route.headers, 'idempotency-key', 'prefer', 'x-request-id', 'origin', 'accept', 'x-csrf-token', 'last-event-id', 'accept-encoding', 'content-encoding', 'x-forwarded-for', 'expect'), fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/)), fc.oneof(headerText, fc.constantFrom('wait=1', 'wait=0', 'wait=-1', 'wait=1e999', 'null', 'http://evil.example', 'x'.repeat(300))), { maxKeys: 3 }),
           cookie: fc.constantFrom(undefined, 'session', 'garbage'),
           body: body(route),
         }),

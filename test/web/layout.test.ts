@@ -25,7 +25,8 @@ describe('every page, comfortable', () => {
     // one limited to models), live and test tasks, grants and charges.
     email = `layout-${Date.now()}@example.com`;
     const { platform } = server;
-    const user = await platform.users.create({ email, password: PASSWORD });
+    // An administrator, so the admin pages are checked too.
+    const user = await platform.users.create({ email, password: PASSWORD, admin: true });
     await platform.ledger.credit(user.id, fromCredits(40), 'grant', 'Welcome credits for the layout check');
     const live = await platform.keys.create(user.id, { name: 'Production server with a long descriptive name', creditLimit: fromCredits(2), allowedModels: ['aio-poster', 'aio-voice', 'aio-motion'] });
     const test = await platform.keys.create(user.id, { name: 'CI', test: true });
@@ -62,6 +63,14 @@ describe('every page, comfortable', () => {
     await page.locator('form button[type="submit"]').click();
     await page.waitForURL('**/dashboard');
     return { context, page };
+  }
+
+  /** The admin pages, as the admin navigation links them. */
+  async function adminPages(page: Page): Promise<string[]> {
+    await page.goto('/admin');
+    const nav = page.locator('main nav.tabs');
+    await nav.locator('a').first().waitFor();
+    return nav.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
   }
 
   test('a signed-out load of any page logs no console error (and the session check answers 200)', async () => {
@@ -112,7 +121,7 @@ describe('every page, comfortable', () => {
   test('no dashboard page (nor a public one) scrolls sideways on a 390 px phone', async () => {
     const { context, page } = await signedIn({ width: 390 });
     const wide: string[] = [];
-    for (const path of [...dashboard, ...PUBLIC.filter((p) => !p.startsWith('/sign'))]) {
+    for (const path of [...dashboard, ...(await adminPages(page)), ...PUBLIC.filter((p) => !p.startsWith('/sign'))]) {
       await page.goto(path);
       await settle(page);
       const over = await sidewaysOverflow(page);
@@ -131,7 +140,7 @@ describe('every page, comfortable', () => {
     for (const locale of ['en-US', 'zh-CN']) {
       const { context, page } = await signedIn({ locale });
       const problems: string[] = [];
-      for (const path of [...dashboard, '/pricing', '/models/ideogram-v4', '/models/kling-v2.6-pro', '/docs']) {
+      for (const path of [...dashboard, ...(await adminPages(page)), '/pricing', '/models/ideogram-v4', '/models/kling-v2.6-pro', '/docs']) {
         await page.goto(path);
         await settle(page);
         if (path.startsWith('/models/')) await page.locator('[data-testid="params"]').waitFor();
@@ -152,10 +161,29 @@ describe('every page, comfortable', () => {
     }
   });
 
+  test('the header has an account menu: dashboard, keys, profile, admin, sign out', async () => {
+    const { context, page } = await signedIn();
+    const button = page.getByRole('button', { name: `Account menu for ${email}` });
+    await button.click();
+    const menu = page.locator('.account-popover');
+    for (const [name, href] of [['Dashboard', '/dashboard'], ['API keys', '/dashboard/keys'], ['Profile', '/dashboard/profile'], ['Admin', '/admin']] as const)
+      assert.equal(await menu.getByRole('link', { name, exact: true }).getAttribute('href'), href, name);
+    await page.keyboard.press('Escape');
+    assert.equal(await menu.isVisible(), false, 'Escape closes it');
+    await button.click();
+    await menu.getByRole('link', { name: 'Profile', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
+    await button.click();
+    await menu.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/');
+    await context.close();
+  });
+
   test('layout shift stays under 0.1 on every page', async () => {
     const { context, page } = await signedIn();
     const shifts: string[] = [];
-    for (const path of [...PUBLIC.filter((p) => !p.startsWith('/sign')), ...dashboard]) {
+    for (const path of [...PUBLIC.filter((p) => !p.startsWith('/sign')), ...dashboard, ...(await adminPages(page))]) {
       await page.goto(path);
       await settle(page);
       await page.waitForTimeout(500);

@@ -15,7 +15,7 @@ import { curlFor } from '../../curl';
 import { shortDataUrl } from '../../format';
 import { fmtCredits } from '../../money';
 import { useAction, useAsync, useStoredState, useTitle } from '../../hooks';
-import { useI18n } from '../../i18n';
+import { type Lang, type Translate, useI18n } from '../../i18n';
 import { localize } from '../../i18n/model-texts';
 import { byType, isTaskModel, useModels } from '../../models';
 import { priceWords, rateLines } from '../../pricing';
@@ -314,7 +314,7 @@ export function Playground() {
   );
 }
 
-function priceText(model: Model, t: ReturnType<typeof useI18n>['t'], lang: ReturnType<typeof useI18n>['lang']): string {
+function priceText(model: Model, t: Translate, lang: Lang): string {
   const rates = rateLines(model.price, t, lang);
   return priceWords(model.price, t, lang) + (rates.length ? ` (${rates.map((r) => r.text).join(', ')})` : '');
 }

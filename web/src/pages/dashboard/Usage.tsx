@@ -59,7 +59,7 @@ export function TaskTable({ tasks, detailBase, showUser }: { tasks: Task[]; deta
             )}
             <div className="muted small truncate prompt-cell">{taskSummary(task)}</div>
           </td>
-          {showUser && <td className="small">{task.user_email ?? '—'}</td>}
+          {showUser && <td className="small break">{task.user_email ?? '—'}</td>}
           <td className="nowrap">
             <TaskStatusBadge status={task.status} />
           </td>
@@ -68,7 +68,7 @@ export function TaskTable({ tasks, detailBase, showUser }: { tasks: Task[]; deta
             <div className="muted small">{task.cost.charged ? t('task_charged') : t('task_not_charged')}</div>
           </td>
           <td className="num">{fmtDuration(durationSeconds(task.started_at ?? task.created_at, task.finished_at))}</td>
-          <td className="nowrap">{fmtShort(task.created_at, lang)}</td>
+          <td className="date-cell">{fmtShort(task.created_at, lang)}</td>
         </tr>
       ))}
     </DataTable>
