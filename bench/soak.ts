@@ -1,4 +1,4 @@
-// `npm run soak [-- --minutes N]`: minutes of mixed traffic on the distributed setup, for real:
+// `npm run soak [-- --minutes N --clients C --think-ms MS --json]`: minutes of mixed traffic on the distributed setup, for real:
 // PostgreSQL and Redis of this machine, one `aio serve` gateway and one `aio worker` process on
 // loopback, a fake Ideogram that fails in every way a real one does. Clients create (live and
 // test), poll, follow events, list, cancel and send bad requests; the worker is killed and

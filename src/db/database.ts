@@ -56,6 +56,7 @@ export async function openDatabase(url: string, opts: { poolSize?: number; onIdl
     pool.on('error', (err) => opts.onIdleError?.(err));
     // A checked-out connection (inside a transaction, between two queries) has no pool listener:
     // its 'error' event would end the process. The query using it fails with the error anyway.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     kind = 'sqlite';

@@ -1,5 +1,6 @@
 // The HTTP face of the platform (the BFF): thin routes over the use cases and services.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { AppError } from '../lib/app-error.js';
 import { randomToken } from '../lib/ids.js';
 import type { Platform } from '../platform.js';
 import { requireApiKey } from './api-key-auth.js';
@@ -56,6 +57,12 @@ export async function buildServer(platform: Platform): Promise<FastifyInstance> 
     reply.header('x-request-id', req.id);
   });
   installErrorHandling(app);
+  // Node answers an Expect other than 100-continue itself, with an empty 417: answer in our shape.
+  app.server.on('checkExpectation', (_req, res) => {
+    const body = JSON.stringify(new AppError(417, 'expectation_failed', 'Only "Expect: 100-continue" is supported; send the request without this header.').toJSON());
+    res.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-content-type-options': 'nosniff' });
+    res.end(body);
+  });
   const routes = collectRoutes(app);
 
   const deps: HttpDeps = { platform, limiter: new RateLimiter(platform.settings.rateLimitPerMinute, platform.limits.buckets) };
