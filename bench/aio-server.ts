@@ -44,6 +44,8 @@ export interface AioOptions {
   logDir: string;
   /** The checkout whose `bin/aio.js` runs (default this one). */
   root?: string;
+  /** More `node` flags for the server (e.g. `--trace-gc`). */
+  nodeArgs?: string[];
   /** Write a V8 CPU profile of the server into this directory when it stops. */
   cpuProfDir?: string;
   env?: NodeJS.ProcessEnv;
@@ -64,6 +66,7 @@ export async function startAio(opts: AioOptions): Promise<Child & { url: string 
     ...opts.env,
   };
   const args = [
+    ...(opts.nodeArgs ?? []),
     // One folder per server: the main thread's profile is the one whose name ends in `.0.001.cpuprofile` (thread 0).
     ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(opts.cpuProfDir, opts.name)}`] : []),
     path.join(opts.root ?? PROJECT_ROOT, 'bin/aio.js'),

@@ -161,9 +161,15 @@ for (const target of await dbTargets()) {
       const row = (await platform.keys.list(user.id))[0]!;
       const made = (prompt: string) =>
         platform.tasks.create({ user, key: row, type: 'image', model: 'aio-poster', input: { model: 'aio-poster', prompt }, price: { unit: 'image', rate: 'base', unit_price_micro: 2 * MICRO, quantity: 1 } });
+      // Ledger ids order by their millisecond first: a moment between the steps keeps their order known.
+      const apart = () => new Promise((r) => setTimeout(r, 3));
+      await apart();
       const failed = await made('to fail');
+      await apart();
       await platform.tasks.fail(failed.id, { code: 'x', message: 'made to fail' });
+      await apart();
       const running = await made('still running');
+      await apart();
       await grant(browser.userId, 3);
 
       const raw = await browser.get('/api/account/ledger');

@@ -5,22 +5,31 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { ROOT } from './browser.js';
-import { enAccount } from '../../web/src/i18n/en-account.js';
-import { enAuth } from '../../web/src/i18n/en-auth.js';
-import { enDashboard } from '../../web/src/i18n/en-dashboard.js';
-import { enHome } from '../../web/src/i18n/en-home.js';
-import { enModelPage } from '../../web/src/i18n/en-model-page.js';
-import { enModelPageMore } from '../../web/src/i18n/en-model-page-more.js';
-import { enModels } from '../../web/src/i18n/en-models.js';
-import { enPricing } from '../../web/src/i18n/en-pricing.js';
-import { en } from '../../web/src/i18n/en.js';
-import { addMessages, translate } from '../../web/src/i18n/index.js';
-import { zhCN, zhCNModelPage } from '../../web/src/i18n/zh-CN.js';
-import { zhCNDashboard } from '../../web/src/i18n/zh-CN-dashboard.js';
-import { DOCS_EN } from '../../web/src/pages/docs/texts.js';
-import { DOCS_REF_EN } from '../../web/src/pages/docs/texts-ref.js';
-import { DOCS_REF_ZH, DOCS_ZH } from '../../web/src/pages/docs/texts-zh.js';
+
+// The web app's modules, loaded as the browser's bundle would (they are type-checked with web/).
+const load = (file: string) => import(pathToFileURL(path.join(ROOT, 'web', 'src', file)).href);
+const [{ enAccount }, { enAuth }, { enDashboard }, { enHome }, { enModelPage }, { enModelPageMore }, { enModels }, { enPricing }, { en }, { addMessages, translate }, { zhCN, zhCNModelPage }, { zhCNDashboard }, { DOCS_EN }, { DOCS_REF_EN }, { DOCS_REF_ZH, DOCS_ZH }] =
+  await Promise.all(
+    [
+      'i18n/en-account.ts',
+      'i18n/en-auth.ts',
+      'i18n/en-dashboard.ts',
+      'i18n/en-home.ts',
+      'i18n/en-model-page.ts',
+      'i18n/en-model-page-more.ts',
+      'i18n/en-models.ts',
+      'i18n/en-pricing.ts',
+      'i18n/en.ts',
+      'i18n/messages.ts',
+      'i18n/zh-CN.ts',
+      'i18n/zh-CN-dashboard.ts',
+      'pages/docs/texts.ts',
+      'pages/docs/texts-ref.ts',
+      'pages/docs/texts-zh.ts',
+    ].map(load),
+  );
 
 const CJK = '[\\u3400-\\u9fff]';
 /** ASCII punctuation touching Chinese characters: ",", ":", ";", "?", "!", "(" and ")". */

@@ -2,7 +2,8 @@
 // base64 images (gpt-image-1 always; dall-e-3 when asked) or temporary URLs we download at once.
 import type { ImageOpInput, Operation, ProducedMedia } from '../types.js';
 import { UpstreamError } from '../errors.js';
-import { downloadMedia, noResultError, readJson, upstreamFetch } from '../http.js';
+import { type Base64Json, parseBase64Json } from '../base64-json.js';
+import { downloadMedia, noResultError, readBytes, upstreamFetch } from '../http.js';
 import { NAME, openaiHeaders } from './client.js';
 import { nearestByRatio } from '../sizes.js';
 
@@ -35,13 +36,21 @@ export function buildBody(input: ImageOpInput): Record<string, unknown> {
 export const generateImage: Operation<ImageOpInput, ProducedMedia[]> = async (input, ctx) => {
   const url = `${ctx.credentials.baseUrl}/v1/images/generations`;
   const res = await upstreamFetch(NAME, url, { method: 'POST', headers: openaiHeaders(ctx), body: JSON.stringify(buildBody(input)) }, ctx);
-  const body = await readJson<OpenAIResponse>(NAME, res, ctx);
+  const raw = await readBytes(NAME, res, ctx);
+  let parsed: Base64Json<OpenAIResponse | null>;
+  try {
+    // The images are decoded straight from the body's bytes (see base64-json.ts).
+    parsed = parseBase64Json<OpenAIResponse | null>(raw, 'b64_json', (json) => (Array.isArray(json?.data) ? json.data.map((d) => d?.b64_json) : []));
+  } catch {
+    throw new UpstreamError('upstream_bad_response', `${NAME} answered with a body that is not JSON`, { retryable: true, status: res.status });
+  }
+  const body = parsed.json;
   const images = Array.isArray(body?.data) ? body.data : [];
   if (images.length === 0) throw noResultError(NAME);
   const out: ProducedMedia[] = [];
   for (const image of images) {
     // The URL is a signed storage link: fetch it without our key.
-    if (image.b64_json) out.push({ data: Buffer.from(image.b64_json, 'base64') });
+    if (image.b64_json) out.push({ data: parsed.bytes(image.b64_json)! });
     else if (image.url) out.push(await downloadMedia(NAME, image.url, ctx));
     else throw new UpstreamError('upstream_bad_response', `${NAME} answered with an image entry holding no image`, { retryable: true });
   }

@@ -1,5 +1,5 @@
 // Strings of the header's account menu, registered when it loads (English; Chinese in zh-CN.ts).
-import { addMessages } from './index';
+import { addMessages } from './messages';
 
 export const enAccount = {
   account_menu: 'Account menu for {email}',

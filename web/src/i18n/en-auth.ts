@@ -1,5 +1,5 @@
 // Strings of the sign-in and sign-up pages, registered when they load (English; the Chinese ones are in zh-CN.ts).
-import { addMessages } from './index';
+import { addMessages } from './messages';
 
 export const enAuth = {
   signin_title: 'Sign in',

@@ -1,5 +1,5 @@
 // Strings of the home page, registered when it loads (English; the Chinese ones are in zh-CN.ts).
-import { addMessages } from './index';
+import { addMessages } from './messages';
 
 export const enHome = {
   home_eyebrow: 'AI media API platform',

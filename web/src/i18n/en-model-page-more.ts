@@ -1,5 +1,5 @@
 // English strings of the lower part of a model's page, registered when that part loads.
-import { addMessages } from './index';
+import { addMessages } from './messages';
 
 export const enModelPageMore = {
   request_title: 'How requests flow',

@@ -1,6 +1,6 @@
 // Strings about models (types, units, prices, whether they run live here, the catalog's filters),
 // registered by models.ts for every page that shows models (English; Chinese in zh-CN.ts).
-import { addMessages } from './index';
+import { addMessages } from './messages';
 
 export const enModels = {
   state_live: 'Live',

@@ -1,5 +1,5 @@
 // Strings of the pricing page, registered when it loads (English; the Chinese ones are in zh-CN.ts).
-import { addMessages } from './index';
+import { addMessages } from './messages';
 
 export const enPricing = {
   pricing_title: 'Pricing',

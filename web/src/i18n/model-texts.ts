@@ -1,7 +1,7 @@
 // Texts that come with a model from the catalog: its own translations (model.i18n). Chinese
 // descriptions of the parameters are in param-texts.ts.
 import type { Model, ModelTexts } from '../types';
-import type { Lang } from './index';
+import type { Lang } from './messages';
 
 /** The model's texts in `lang`, falling back to the catalog's English. */
 export function localize(model: Model, lang: Lang): Required<ModelTexts> {

@@ -1,7 +1,7 @@
 // 简体中文：公开页面与页面框架的文字。Typed against the English dictionary (a missing or extra key
 // is a type error); loaded only when the page is in Chinese. Chinese punctuation (，：（）？！“”)
 // in running text; ASCII only inside code and identifiers. “API 密钥” is the one term for an API key.
-import type { PublicMessageKey } from './index';
+import type { PublicMessageKey } from './messages';
 
 export { paramDescriptionZh } from './param-texts';
 export { zhCNModelPage } from './zh-CN-model-page';
