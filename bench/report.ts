@@ -47,17 +47,19 @@ function value(spec: RatioSpec): number | undefined {
 
 const unit = (spec: RatioSpec) => (spec.kind === 'added' ? ' ms' : spec.kind === 'percent' ? '%' : 'x');
 
-export function ratioTable(specs: RatioSpec[]): { text: string; missed: string[] } {
+export function ratioTable(specs: RatioSpec[]): { text: string; missed: string[]; met: string[] } {
   const lines = ['| ratio (same run) | ours | reference | value | target | met |', '|---|--:|--:|--:|--:|:-:|'];
   const missed: string[] = [];
+  const metList: string[] = [];
   for (const spec of specs) {
     const v = value(spec);
     const digits = spec.metric === 'rps' ? 0 : 2;
     const met = v === undefined ? '–' : (spec.kind === 'added' ? v <= spec.target : v >= spec.target) ? 'yes' : 'no';
     if (met === 'no') missed.push(spec.label);
+    if (met === 'yes') metList.push(spec.label);
     const target = `${spec.kind === 'added' ? '≤' : '≥'} ${spec.target}${unit(spec)}`;
     const shown = v === undefined ? 'n/a' : `${fmt(v, spec.kind === 'ratio' ? 2 : spec.kind === 'percent' ? 0 : 2)}${unit(spec)}`;
     lines.push(`| ${spec.label} | ${fmt(spec.ours?.[spec.metric], digits)} | ${fmt(spec.reference?.[spec.metric], digits)} | ${shown} | ${target} | ${met} |`);
   }
-  return { text: lines.join('\n'), missed };
+  return { text: lines.join('\n'), missed, met: metList };
 }

@@ -22,11 +22,25 @@ export function randomToken(length: number): string {
   return out;
 }
 
+let lastMs = 0;
+let seq = 0;
+
+/** `n` in base62 over ALPHABET, whose order is the strings' sort order. */
+function base62(n: number, width: number): string {
+  let out = '';
+  for (let i = 0; i < width; i++, n = Math.floor(n / 62)) out = ALPHABET[n % 62] + out;
+  return out;
+}
+
 /**
- * Public ids such as `task_...`, `usr_...`: a time prefix keeps them roughly sortable by
- * creation, the random tail makes them unguessable.
+ * Public ids such as `task_...`, `usr_...`: a time prefix and a per-process sequence keep them
+ * sortable by creation (also within one millisecond, so lists "newest first" and ledger
+ * statements are stable), the random tail makes them unguessable.
  */
 export function newId(prefix: string): string {
-  const time = Date.now().toString(36).padStart(9, '0');
-  return `${prefix}_${time}${randomToken(16)}`;
+  const now = Date.now();
+  seq = now === lastMs ? seq + 1 : 0;
+  lastMs = now;
+  const time = now.toString(36).padStart(9, '0');
+  return `${prefix}_${time}${base62(seq, 4)}${randomToken(12)}`;
 }

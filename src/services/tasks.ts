@@ -55,10 +55,10 @@ export class TaskService {
   ) {}
 
   /** Runs a state change and, when it happened, announces it (its event was stored in the change's transaction). */
-  private async announce(id: string, status: TaskStatus, change: Promise<TaskRow | undefined>): Promise<boolean> {
+  private async announce(id: string, status: TaskStatus, change: Promise<TaskRow | undefined>): Promise<TaskRow | undefined> {
     const ended = await change;
     if (ended) this.events?.changed(id, status, ended);
-    return ended !== undefined;
+    return ended;
   }
 
   /** Creates a queued task and holds its price (nothing in test mode); nothing is written if the hold fails. */
@@ -183,6 +183,11 @@ export class TaskService {
    * was not running.
    */
   async succeed(id: string, output: unknown, quantity?: number): Promise<boolean> {
+    return (await this.succeedWith(id, output, quantity)) !== undefined;
+  }
+
+  /** As `succeed`, answering the task as it ended (undefined if it was not running). */
+  async succeedWith(id: string, output: unknown, quantity?: number): Promise<TaskRow | undefined> {
     return this.announce(id, 'succeeded', this.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('tasks').select(['price', 'hold_micro']).where('id', '=', id).executeTakeFirst();
       if (!current) return undefined;
@@ -204,7 +209,7 @@ export class TaskService {
 
   /** queued|running -> failed (or canceled), releasing the whole hold exactly once. */
   async fail(id: string, error: TaskError, status: 'failed' | 'canceled' = 'failed', from: TaskStatus[] = ['queued', 'running']): Promise<boolean> {
-    return this.announce(id, status, this.db.transaction().execute(async (trx) => {
+    const ended = await this.announce(id, status, this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('tasks')
         .set({ status, error: JSON.stringify(error), finished_at: nowIso(), lease_until: null })
@@ -217,6 +222,7 @@ export class TaskService {
       await this.events?.record(trx, id, status, undefined, { status, progress: row.progress, row });
       return row;
     }));
+    return ended !== undefined;
   }
 
   /**

@@ -93,10 +93,10 @@ export class TaskRunner {
         settings: { allowPrivateUrls: settings.allowPrivateUrls, maxInputBytes: settings.maxInputBytes },
         readUpload: (fileId) => this.deps.uploads.read(fileId, task.user_id),
       });
-      const done = await tasks.succeed(task.id, result.output, result.quantity);
+      const ended = await tasks.succeedWith(task.id, result.output, result.quantity);
       router.succeeded(job.node);
-      if (done && this.deps.metrics) this.deps.metrics.taskFinished((await tasks.get(task.id)) ?? task, 'succeeded', job.node, Date.now() - started);
-      log.info({ ms: Date.now() - started, recorded: done }, 'task succeeded');
+      if (ended) this.deps.metrics?.taskFinished(ended, 'succeeded', job.node, Date.now() - started);
+      log.info({ ms: Date.now() - started, recorded: ended !== undefined }, 'task succeeded');
     } catch (err) {
       // The attempt's upstream request is over: a retry makes a new one. A shutdown keeps it, to resume.
       if (Object.keys(upstreamState).length && !this.aborts.signal.aborted) await tasks.saveUpstreamState(task.id, {}).catch(() => undefined);

@@ -34,3 +34,9 @@ test('ids carry their prefix and sort by creation time', async () => {
   assert.ok(first.slice(0, 14) <= second.slice(0, 14));
   assert.notEqual(first, second);
 });
+
+test('ids made in the same millisecond still sort in the order they were made', () => {
+  const ids = Array.from({ length: 2000 }, () => newId('le'));
+  for (let i = 1; i < ids.length; i++) assert.ok(ids[i - 1]! < ids[i]!, `${ids[i - 1]} < ${ids[i]}`);
+  assert.equal(new Set(ids).size, ids.length);
+});
