@@ -8,7 +8,8 @@ import type { ChatAnswer } from '../modalities/chat/answer.js';
 import { AnthropicEventWriter, anthropicMessage, type SseEvent } from '../modalities/chat/anthropic/respond.js';
 import { OpenAiChunkWriter, openAiCompletion } from '../modalities/chat/openai/respond.js';
 import type { Json } from '../modalities/chat/read.js';
-import type { ChatSink, PreparedChat } from '../modalities/chat/service.js';
+import type { ChatService, ChatSink, PreparedChat } from '../modalities/chat/service.js';
+import type { ChatShape } from '../modalities/chat/types.js';
 import type { ChatEvent, ChatUsage } from '../providers/chat-types.js';
 import { anthropicErrorBody, openAiErrorBody } from './chat-errors.js';
 
@@ -154,4 +155,25 @@ export class JsonSink implements ChatSink {
   async fail(err: AppError): Promise<void> {
     this.error = err;
   }
+}
+
+/**
+ * Runs a prepared chat request and answers it in `shape`: streamed through the shape's sink, or
+ * as one JSON body. A client that went away gets its socket closed; nothing else is sent.
+ */
+export async function answerChat(chat: ChatService, shape: ChatShape, prepared: PreparedChat, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const sink = !prepared.parsed.stream ? new JsonSink(reply, prepared) : shape === 'openai' ? new OpenAiStreamSink(req, reply, prepared) : new AnthropicStreamSink(req, reply, prepared);
+  await chat.run(prepared, sink);
+  if (reply.sent) return undefined;
+  if (sink.gone.aborted) {
+    reply.hijack();
+    reply.raw.destroy();
+    return undefined;
+  }
+  if (sink instanceof JsonSink) {
+    if (sink.error) throw sink.error;
+    reply.header('aio-chat-id', prepared.row.id);
+    return sink.body;
+  }
+  return undefined;
 }

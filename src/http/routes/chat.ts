@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatShape } from '../../modalities/chat/types.js';
 import { chatErrorShape } from '../chat-errors.js';
-import { AnthropicStreamSink, JsonSink, OpenAiStreamSink } from '../chat-sinks.js';
+import { answerChat } from '../chat-sinks.js';
 import type { HttpDeps } from '../deps.js';
 
 const OpenAiBody = {
@@ -51,19 +51,7 @@ export function chatRoutes(api: FastifyInstance, { platform }: HttpDeps): void {
 
   const handle = (shape: ChatShape) => async (req: FastifyRequest, reply: FastifyReply) => {
     const prepared = await chat.prepare(shape, req.body, req.apiAuth, req.id);
-    const sink = !prepared.parsed.stream ? new JsonSink(reply, prepared) : shape === 'openai' ? new OpenAiStreamSink(req, reply, prepared) : new AnthropicStreamSink(req, reply, prepared);
-    await chat.run(prepared, sink);
-    if (reply.sent) return;
-    if (sink.gone.aborted) {
-      reply.hijack();
-      reply.raw.destroy();
-      return;
-    }
-    if (sink instanceof JsonSink) {
-      if (sink.error) throw sink.error;
-      reply.header('aio-chat-id', prepared.row.id);
-      return sink.body;
-    }
+    return answerChat(chat, shape, prepared, req, reply);
   };
 
   const options = (summary: string, body: object) => ({ schema: { body, summary, tags: ['chat'] }, bodyLimit: settings.chat.bodyLimitBytes });

@@ -6,7 +6,7 @@
 // page, before the first token, what the server counted: the prompt's tokens and the output cap.
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { JsonSink, OpenAiStreamSink } from '../../chat-sinks.js';
+import { answerChat } from '../../chat-sinks.js';
 import type { DashboardDeps } from './deps.js';
 import { usableKey } from './playground.js';
 import { auth } from './session-guard.js';
@@ -37,19 +37,7 @@ export function chatPlaygroundRoutes(app: FastifyInstance, d: DashboardDeps): vo
       // Set on the raw response, so a stream's own head (written by its sink) carries them too.
       reply.raw.setHeader('aio-prompt-tokens', String(prepared.row.prompt_tokens_counted));
       reply.raw.setHeader('aio-max-output-tokens', String(prepared.row.max_output_tokens));
-      const sink = prepared.parsed.stream ? new OpenAiStreamSink(req, reply, prepared) : new JsonSink(reply, prepared);
-      await chat.run(prepared, sink);
-      if (reply.sent) return;
-      if (sink.gone.aborted) {
-        reply.hijack();
-        reply.raw.destroy();
-        return;
-      }
-      if (sink instanceof JsonSink) {
-        if (sink.error) throw sink.error;
-        reply.header('aio-chat-id', prepared.row.id);
-        return sink.body;
-      }
+      return answerChat(chat, 'openai', prepared, req, reply);
     },
   );
 }
