@@ -53,14 +53,19 @@ export async function startChild(opts: StartOptions): Promise<Child> {
       resolve();
     }),
   );
+  let waiting = true;
   const info = await Promise.race([
-    waitReady(proc, opts),
+    waitReady(proc, opts, () => waiting),
     exit.then(() => Promise.reject(new Error(`${opts.name} ${exited} before it was ready; see ${opts.logFile}`))),
     sleep(opts.timeoutMs ?? 60_000, undefined, { ref: false }).then(() => Promise.reject(new Error(`${opts.name} not ready after ${(opts.timeoutMs ?? 60_000) / 1000} s; see ${opts.logFile}`))),
-  ]).catch((err) => {
-    proc.kill('SIGKILL');
-    throw err;
-  });
+  ])
+    .catch((err) => {
+      proc.kill('SIGKILL');
+      throw err;
+    })
+    .finally(() => {
+      waiting = false;
+    });
   const child: Child = {
     name: opts.name,
     pid: proc.pid!,
@@ -70,7 +75,7 @@ export async function startChild(opts: StartOptions): Promise<Child> {
       running.delete(child);
       if (exited) return;
       proc.kill('SIGTERM');
-      const killed = await Promise.race([exit.then(() => false), sleep(15_000).then(() => true)]);
+      const killed = await Promise.race([exit.then(() => false), sleep(15_000, undefined, { ref: false }).then(() => true)]);
       if (killed) {
         proc.kill('SIGKILL');
         await exit;
@@ -81,7 +86,7 @@ export async function startChild(opts: StartOptions): Promise<Child> {
   return child;
 }
 
-async function waitReady(proc: ChildProcess, opts: StartOptions): Promise<Record<string, unknown>> {
+async function waitReady(proc: ChildProcess, opts: StartOptions, waiting: () => boolean): Promise<Record<string, unknown>> {
   if (opts.readyText) {
     const wanted = opts.readyText;
     return new Promise((resolve) => {
@@ -98,7 +103,7 @@ async function waitReady(proc: ChildProcess, opts: StartOptions): Promise<Record
       proc.stdout!.on('data', onData);
     });
   }
-  for (;;) {
+  while (waiting()) {
     try {
       const res = await fetch(opts.readyUrl!);
       await res.arrayBuffer();
@@ -108,6 +113,7 @@ async function waitReady(proc: ChildProcess, opts: StartOptions): Promise<Record
     }
     await sleep(100);
   }
+  return {};
 }
 
 /** Stops every child still running (at the end, or when the bench fails half-way). */
