@@ -55,4 +55,16 @@ describe("Fastify's own refusals in our error shape", () => {
     ourShape(await server.api('POST', GEN, { key, raw: '{"a":', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
     ourShape(await server.api('POST', GEN, { key, raw: '{"__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } }), 400, 'invalid_json');
   });
+
+  test('broken multipart uploads: no boundary, a truncated form, a misnamed part: 400 in our shape', async () => {
+    const FILES = '/api/v1/files';
+    const upload = (raw: string, contentType: string) => server.api('POST', FILES, { key, raw, headers: { 'content-type': contentType } });
+    ourShape(await upload('', 'multipart/form-data'), 400, 'invalid_multipart');
+    const head = '--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n';
+    const truncated = await upload(`${head}\x89PNG`, 'multipart/form-data; boundary=b');
+    assert.equal(truncated.status, 400, JSON.stringify(truncated.body));
+    assert.ok(['invalid_multipart', 'unsupported_file_type'].includes(truncated.body.error.code), JSON.stringify(truncated.body));
+    ourShape(await upload(`${head.replace('name="file"', 'name="image"')}x\r\n--b--\r\n`, 'multipart/form-data; boundary=b'), 400, 'missing_parameter');
+    ourShape(await upload('--b--\r\n', 'multipart/form-data; boundary=b'), 400, 'missing_parameter');
+  });
 });

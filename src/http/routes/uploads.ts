@@ -1,12 +1,12 @@
 // POST /api/v1/files (multipart, field `file`): upload an image to use as a task input, then
 // pass `aio-file://<id>` or the file's URL as `image_url`. Only the owner can read it.
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { AppError } from '../../lib/app-error.js';
 import type { FileRow } from '../../services/uploads.js';
 import type { HttpDeps } from '../deps.js';
 import { baseUrl } from '../present.js';
+import { readUploadedFile, registerUploadParser } from '../upload-body.js';
 
 const FileId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
@@ -25,19 +25,13 @@ export function presentFile(file: FileRow, base: string) {
 }
 
 export async function uploadRoutes(app: FastifyInstance, { platform }: HttpDeps): Promise<void> {
-  await app.register(multipart, { limits: { fileSize: platform.settings.maxInputBytes, files: 1, fields: 5, parts: 6 } });
+  await registerUploadParser(app, platform.settings.maxInputBytes);
   const base = (req: FastifyRequest) => baseUrl(req, platform.settings.publicUrl);
 
   app.post('/api/v1/files', { schema: { summary: 'Upload an image to use as a task input (multipart/form-data, field `file`)' } }, async (req, reply) => {
-    if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data, in a field named "file".');
-    const part = await req.file();
-    if (!part || part.fieldname !== 'file') throw new AppError(400, 'missing_parameter', 'Send the file in a field named "file".', { param: 'file' });
-    const data = await part.toBuffer().catch((err: { code?: string }) => {
-      if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'request_too_large', `The file is larger than ${platform.settings.maxInputBytes} bytes.`, { param: 'file' });
-      throw err;
-    });
+    const { filename, data } = await readUploadedFile(req, platform.settings.maxInputBytes);
     const { user, key } = req.apiAuth;
-    const file = await platform.uploads.create({ userId: user.id, livemode: key.livemode === 1, filename: part.filename ?? '', data });
+    const file = await platform.uploads.create({ userId: user.id, livemode: key.livemode === 1, filename, data });
     return reply.status(201).send(presentFile(file, base(req)));
   });
 

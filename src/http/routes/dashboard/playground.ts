@@ -2,7 +2,6 @@
 // chosen by id: the browser never holds a secret. Each modality has its route, whose body is the
 // public API's request body (validated by the same schema); the task is made by `submitTask`
 // exactly as the public route makes it, so it counts toward that key's limits and spending.
-import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import type { ModelConfig } from '../../../config/catalog-schema.js';
@@ -12,6 +11,7 @@ import { type ApiKey, isExpired } from '../../../services/api-keys.js';
 import { submitTask } from '../../../services/submit-task.js';
 import { baseUrl, presentTask } from '../../present.js';
 import { presentFile } from '../uploads.js';
+import { readUploadedFile, registerUploadParser } from '../../upload-body.js';
 import type { DashboardDeps } from './deps.js';
 import { auth } from './session-guard.js';
 
@@ -38,7 +38,7 @@ export async function usableKey(d: DashboardDeps, keyId: string, userId: string)
 
 export async function playgroundRoutes(app: FastifyInstance, d: DashboardDeps): Promise<void> {
   const { platform, limiter } = d;
-  await app.register(multipart, { limits: { fileSize: platform.settings.maxInputBytes, files: 1, fields: 5, parts: 6 } });
+  await registerUploadParser(app, platform.settings.maxInputBytes);
 
   for (const modality of modalityList()) {
     const models: ModelConfig[] = platform.catalog.models.filter((m) => m.type === modality.type);
@@ -70,14 +70,8 @@ export async function playgroundRoutes(app: FastifyInstance, d: DashboardDeps): 
   app.post<{ Querystring: { key_id: string } }>('/api/account/playground/files', { schema: { querystring: FileQuery } }, async (req, reply) => {
     const { user } = auth(req);
     const key = await usableKey(d, req.query.key_id, user.id);
-    if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data, in a field named "file".');
-    const part = await req.file();
-    if (!part || part.fieldname !== 'file') throw new AppError(400, 'missing_parameter', 'Send the file in a field named "file".', { param: 'file' });
-    const data = await part.toBuffer().catch((err: { code?: string }) => {
-      if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError(413, 'request_too_large', `The file is larger than ${platform.settings.maxInputBytes} bytes.`, { param: 'file' });
-      throw err;
-    });
-    const file = await platform.uploads.create({ userId: user.id, livemode: key.livemode === 1, filename: part.filename ?? '', data });
+    const { filename, data } = await readUploadedFile(req, platform.settings.maxInputBytes);
+    const file = await platform.uploads.create({ userId: user.id, livemode: key.livemode === 1, filename, data });
     return reply.status(201).send(presentFile(file, baseUrl(req, platform.settings.publicUrl)));
   });
 }
