@@ -9,6 +9,7 @@ import https from 'node:https';
 import dns from 'node:dns';
 import net from 'node:net';
 import type { LookupFunction } from 'node:net';
+import { CallSignal } from './call-signal.js';
 
 export type FetchRefusedCode =
   | 'url_not_allowed'
@@ -70,9 +71,17 @@ export function describeUrl(url: string | URL): string {
 }
 
 export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<SafeFetchResult> {
+  const call = new CallSignal(opts.signal, opts.timeoutMs);
+  try {
+    return await fetchFollowing(url, opts, call);
+  } finally {
+    call.done();
+  }
+}
+
+async function fetchFollowing(url: string, opts: SafeFetchOptions, call: CallSignal): Promise<SafeFetchResult> {
   const maxRedirects = opts.maxRedirects ?? 3;
-  const deadline = AbortSignal.timeout(opts.timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+  const signal = call.signal;
   let target = checkUrl(url);
 
   for (let redirects = 0; ; redirects++) {
@@ -83,7 +92,7 @@ export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<Sa
       hop = await exchange(target, shown, addresses, signal, opts);
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
-      if (deadline.aborted) throw new FetchRefused('url_timeout', shown, `Fetching ${shown} took longer than ${opts.timeoutMs} ms.`, { cause: err });
+      if (call.timedOut) throw new FetchRefused('url_timeout', shown, `Fetching ${shown} took longer than ${opts.timeoutMs} ms.`, { cause: err });
       throw err;
     }
     if (hop.kind === 'done') return { ...hop.result, finalUrl: target.href };

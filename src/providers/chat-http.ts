@@ -3,6 +3,7 @@
 // wait for the answer and each silence between chunks; a stream that runs long but keeps
 // talking is never cut. Closing the stream aborts the upstream request.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { CallSignal } from '../lib/call-signal.js';
 import type { ChatEvent, ChatStream, ProviderContext } from './types.js';
 import { UpstreamError, errorForStatus } from './errors.js';
 import { readDetail } from './http.js';
@@ -20,25 +21,17 @@ function describe(err: unknown): string {
 
 /** POSTs and waits for a 2xx event stream; anything else rejects, classified, before any event is read. */
 export async function openEventSource(provider: string, url: string, init: RequestInit, ctx: ProviderContext): Promise<EventSource> {
-  const controller = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, controller.signal]);
-  let timedOut = false;
+  const call = new CallSignal(ctx.signal, ctx.timeoutMs);
   let closed = false;
-  const timeout = () => {
-    timedOut = true;
-    controller.abort();
-  };
-
-  let timer = setTimeout(timeout, ctx.timeoutMs);
   let res: Response;
   try {
-    res = await fetch(url, { ...init, signal });
+    res = await fetch(url, { ...init, signal: call.signal });
   } catch (err) {
-    if (timedOut) throw new UpstreamError('upstream_timeout', `${provider} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s`, { retryable: true, cause: err });
+    if (call.timedOut) throw new UpstreamError('upstream_timeout', `${provider} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s`, { retryable: true, cause: err });
     if (ctx.signal.aborted) throw new UpstreamError('upstream_failed', `${provider} call was aborted`, { retryable: false, cause: err });
     throw new UpstreamError('upstream_unavailable', `${provider} could not be reached (${describe(err)})`, { retryable: true, cause: err });
   } finally {
-    clearTimeout(timer);
+    call.done();
   }
   if (!res.ok) {
     const detail = await readDetail(res);
@@ -46,7 +39,7 @@ export async function openEventSource(provider: string, url: string, init: Reque
   }
   const type = res.headers.get('content-type') ?? '';
   if (!/^text\/event-stream/i.test(type) || !res.body) {
-    controller.abort();
+    call.abort();
     throw new UpstreamError('upstream_bad_response', `${provider} answered a stream request with ${type || 'no content type'}`, { retryable: true });
   }
   const body = res.body;
@@ -58,17 +51,17 @@ export async function openEventSource(provider: string, url: string, init: Reque
     const decoder = new TextDecoder();
     try {
       for (;;) {
-        timer = setTimeout(timeout, ctx.timeoutMs);
+        call.restart(ctx.timeoutMs);
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
           chunk = await reader.read();
         } catch (err) {
           if (closed) return;
-          if (timedOut) throw new UpstreamError('upstream_timeout', `${provider} went silent for ${Math.round(ctx.timeoutMs / 1000)} s mid-answer`, { retryable: true, cause: err });
+          if (call.timedOut) throw new UpstreamError('upstream_timeout', `${provider} went silent for ${Math.round(ctx.timeoutMs / 1000)} s mid-answer`, { retryable: true, cause: err });
           if (ctx.signal.aborted) throw new UpstreamError('upstream_failed', `${provider} call was aborted`, { retryable: false, cause: err });
           throw new UpstreamError('upstream_unavailable', `${provider} dropped the connection mid-answer (${describe(err)})`, { retryable: true, cause: err });
         } finally {
-          clearTimeout(timer);
+          call.done();
         }
         if (chunk.done) {
           parser.feed(decoder.decode());
@@ -82,7 +75,7 @@ export async function openEventSource(provider: string, url: string, init: Reque
     } finally {
       // Stopped early (the consumer broke off) or done: either way the request is over.
       closed = true;
-      controller.abort();
+      call.abort();
     }
   }
 
@@ -90,7 +83,7 @@ export async function openEventSource(provider: string, url: string, init: Reque
     messages,
     close() {
       closed = true;
-      controller.abort();
+      call.abort();
     },
   };
 }

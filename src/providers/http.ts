@@ -1,10 +1,15 @@
 // The one way adapters talk HTTP: a per-call timeout joined with the task's abort signal,
 // network failures classified as retryable, and non-2xx statuses classified by errorForStatus.
 // Error messages carry the upstream's words (trimmed) but never our credentials.
+import { CallSignal } from '../lib/call-signal.js';
 import type { ProducedMedia, ProviderContext } from './types.js';
 import { UpstreamError, errorForStatus } from './errors.js';
 
 const MAX_DETAIL = 300;
+
+/** Each answer's call, whose deadline also bounds reading its body; the readers below end it. */
+const calls = new WeakMap<Response, CallSignal>();
+const bodyRead = (res: Response) => calls.get(res)?.done();
 
 export async function upstreamFetch(provider: string, url: string, init: RequestInit, ctx: ProviderContext): Promise<Response> {
   const res = await upstreamRequest(provider, url, init, ctx);
@@ -20,13 +25,16 @@ export async function upstreamFetch(provider: string, url: string, init: Request
  * response untouched, for an upstream whose error bodies need their own reading (fal).
  */
 export async function upstreamRequest(provider: string, url: string, init: RequestInit, ctx: ProviderContext): Promise<Response> {
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]);
+  const call = new CallSignal(ctx.signal, ctx.timeoutMs);
   try {
-    return await fetch(url, { ...init, signal });
+    const res = await fetch(url, { ...init, signal: call.signal });
+    calls.set(res, call);
+    return res;
   } catch (err) {
+    call.done();
     const e = err as Error;
     if (ctx.signal.aborted) throw new UpstreamError('upstream_failed', `${provider} call was aborted`, { retryable: false, cause: e });
-    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    if (call.timedOut || e.name === 'TimeoutError' || e.name === 'AbortError')
       throw new UpstreamError('upstream_timeout', `${provider} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s`, { retryable: true, cause: e });
     throw new UpstreamError('upstream_unavailable', `${provider} could not be reached (${describeNetworkError(e)})`, { retryable: true, cause: e });
   }
@@ -39,6 +47,8 @@ export async function readJson<T>(provider: string, res: Response, ctx?: Provide
     text = await res.text();
   } catch (err) {
     throw bodyReadError(provider, err, ctx);
+  } finally {
+    bodyRead(res);
   }
   try {
     return JSON.parse(text) as T;
@@ -53,6 +63,8 @@ export async function readBytes(provider: string, res: Response, ctx: ProviderCo
     return Buffer.from(await res.arrayBuffer());
   } catch (err) {
     throw bodyReadError(provider, err, ctx);
+  } finally {
+    bodyRead(res);
   }
 }
 
@@ -61,6 +73,7 @@ export async function downloadMedia(provider: string, url: string, ctx: Provider
   const res = await upstreamRequest(provider, url, { method: 'GET', headers }, ctx);
   if (!res.ok) {
     await res.body?.cancel();
+    bodyRead(res);
     // A result link that answers 4xx has expired or was never served: generate again.
     throw new UpstreamError('upstream_bad_response', `${provider}'s result link answered ${res.status}`, { retryable: true, status: res.status });
   }
@@ -110,6 +123,8 @@ export async function readDetail(res: Response): Promise<string | undefined> {
     text = (await res.text()).trim();
   } catch {
     return undefined;
+  } finally {
+    bodyRead(res);
   }
   if (!text) return undefined;
   try {

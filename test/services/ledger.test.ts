@@ -199,6 +199,8 @@ for (const target of await dbTargets()) {
         assert.deepEqual(shape('hold'), [[-3_500_000, 3_500_000, keyId]]);
         assert.deepEqual(shape('capture'), [[0, -1_250_000, keyId]]);
         assert.deepEqual(shape('release'), [[2_250_000, -2_250_000, keyId]]);
+        const after = (kind: string) => rows.find((e) => e.kind === kind)?.balance_after;
+        assert.deepEqual([after('hold'), after('capture'), after('release')], [6_500_000, 6_500_000, 8_750_000], 'each row states the balance right after it');
         await assertConsistent(userId, keyId);
 
         // Up to the limit exactly, then one micro-credit more is refused.

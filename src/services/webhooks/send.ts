@@ -5,6 +5,7 @@ import https from 'node:https';
 import type dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { bareHost, resolveTarget, TargetRefused } from './target.js';
+import { CallSignal } from '../../lib/call-signal.js';
 
 export interface AttemptResult {
   ok: boolean;
@@ -34,12 +35,14 @@ export async function postWebhook(rawUrl: string, body: string, headers: Record<
     return callback(null, addresses[0]!.address, addresses[0]!.family);
   };
   const client = url.protocol === 'https:' ? https : http;
-  const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]);
+  const call = new CallSignal(opts.signal, opts.timeoutMs);
+  const signal = call.signal;
   return new Promise<AttemptResult>((resolve) => {
     let settled = false;
     const finish = (result: AttemptResult) => {
       if (settled) return;
       settled = true;
+      call.done();
       signal.removeEventListener('abort', onAbort);
       resolve(result);
     };
