@@ -37,8 +37,10 @@ export interface Settings {
   testConcurrency: number;
   /** Hours test-mode outputs are kept before the purge deletes them. */
   testRetentionHours: number;
-  /** Days live outputs are kept before the purge deletes them; 0 = kept forever. */
+  /** Days live outputs (and uploaded files) are kept before the purge deletes them; 0 = kept forever. */
   retentionDays: number;
+  /** Days ended webhook deliveries are kept; 0 = kept forever. */
+  webhookRetentionDays: number;
   /** How often the processes running workers purge expired outputs and idempotency keys. */
   purgeEveryMs: number;
   /** Longest a gateway waits for the queue (Redis) to take a task before answering 503 queue_unavailable. */
@@ -139,6 +141,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     testConcurrency: Math.max(1, int(env, 'AIO_TEST_CONCURRENCY', 2)),
     testRetentionHours: Math.max(1, int(env, 'AIO_TEST_RETENTION_HOURS', 24)),
     retentionDays: int(env, 'AIO_RETENTION_DAYS', 0),
+    webhookRetentionDays: int(env, 'AIO_WEBHOOK_RETENTION_DAYS', 30),
     purgeEveryMs: Math.max(1000, int(env, 'AIO_PURGE_EVERY_MS', 10 * 60_000)),
     queueTimeoutMs: Math.max(100, int(env, 'AIO_QUEUE_TIMEOUT_MS', 5000)),
     metricsToken: env.AIO_METRICS_TOKEN || undefined,

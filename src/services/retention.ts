@@ -3,7 +3,10 @@
 // operator sets it (default 0: kept for ever: they were paid for, and deleting a customer's
 // files must be the operator's decision). The purge runs periodically in the processes that run
 // workers: it deletes the files from the store, marks the tasks' outputs expired (the task keeps
-// its record, its URLs answer 404), and removes Idempotency-Keys past their 24 h.
+// its record, its URLs answer 404), and removes Idempotency-Keys past their 24 h. Uploaded input
+// files follow the same clocks (counted from the upload), and webhook deliveries that ended
+// (delivered or given up) are removed after `webhookRetentionDays` (30 by default, as Stripe
+// keeps its event deliveries).
 import type { Db } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import { nowIso } from '../lib/time.js';
@@ -17,12 +20,16 @@ export interface RetentionPolicy {
   testRetentionHours: number;
   /** 0 = live outputs are kept for ever. */
   retentionDays: number;
+  /** 0 = ended webhook deliveries are kept for ever. */
+  webhookRetentionDays: number;
 }
 
 export interface PurgeResult {
   tasks: number;
   files: number;
+  uploads: number;
   idempotencyKeys: number;
+  webhookDeliveries: number;
 }
 
 /** The stored file names of a task's output (`{kind: [{path, thumbnail_path?}]}`). */
@@ -56,11 +63,18 @@ export class RetentionPurge {
   /** One pass: every expired output and idempotency key as of `now`. */
   async run(now = Date.now()): Promise<PurgeResult> {
     const { policy } = this.deps;
-    const result: PurgeResult = { tasks: 0, files: 0, idempotencyKeys: 0 };
-    await this.purgeOutputs(0, new Date(now - policy.testRetentionHours * 3_600_000).toISOString(), result);
-    if (policy.retentionDays > 0) await this.purgeOutputs(1, new Date(now - policy.retentionDays * 86_400_000).toISOString(), result);
+    const result: PurgeResult = { tasks: 0, files: 0, uploads: 0, idempotencyKeys: 0, webhookDeliveries: 0 };
+    const testBefore = new Date(now - policy.testRetentionHours * 3_600_000).toISOString();
+    await this.purgeOutputs(0, testBefore, result);
+    await this.purgeUploads(0, testBefore, result);
+    if (policy.retentionDays > 0) {
+      const liveBefore = new Date(now - policy.retentionDays * 86_400_000).toISOString();
+      await this.purgeOutputs(1, liveBefore, result);
+      await this.purgeUploads(1, liveBefore, result);
+    }
     result.idempotencyKeys = await this.deps.idempotency.purgeExpired(now);
-    if (result.tasks || result.idempotencyKeys) this.deps.log.info(result, 'retention purge');
+    if (policy.webhookRetentionDays > 0) result.webhookDeliveries = await this.purgeDeliveries(new Date(now - policy.webhookRetentionDays * 86_400_000).toISOString());
+    if (Object.values(result).some((n) => n > 0)) this.deps.log.info(result, 'retention purge');
     return result;
   }
 
@@ -95,6 +109,33 @@ export class RetentionPurge {
       // A batch with failures would come back the same: leave the rest for the next run.
       if (batch.length < BATCH || failed) return;
     }
+  }
+
+  /** Uploaded files of that mode older than `uploadedBefore`: the bytes, then the row (so a failed delete is tried again). */
+  private async purgeUploads(livemode: 0 | 1, uploadedBefore: string, result: PurgeResult): Promise<void> {
+    const { db, storage } = this.deps;
+    for (;;) {
+      const batch = await db.selectFrom('files').select(['id', 'storage_name']).where('livemode', '=', livemode).where('created_at', '<', uploadedBefore).orderBy('created_at').limit(BATCH).execute();
+      let failed = 0;
+      for (const file of batch) {
+        try {
+          await storage.delete(file.storage_name);
+        } catch (err) {
+          failed++;
+          this.deps.log.warn({ err, file_id: file.id }, 'retention purge: could not delete an uploaded file');
+          continue;
+        }
+        await db.deleteFrom('files').where('id', '=', file.id).execute();
+        result.uploads++;
+      }
+      if (batch.length < BATCH || failed) return;
+    }
+  }
+
+  /** Deliveries created before `createdBefore` that ended (delivered, or failed for good); pending ones stay whatever their age. */
+  private async purgeDeliveries(createdBefore: string): Promise<number> {
+    const deleted = await this.deps.db.deleteFrom('webhook_deliveries').where('status', 'in', ['delivered', 'failed']).where('created_at', '<', createdBefore).executeTakeFirst();
+    return Number(deleted.numDeletedRows);
   }
 
   /** Runs `run` every `everyMs` (failures are logged and tried again next time); returns the stopper. */

@@ -4,6 +4,7 @@
 // live ones when the operator says), purged with the expired Idempotency-Keys.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import sharp from 'sharp';
 import { loadSettings } from '../../src/config/settings.js';
 import { RetentionPurge } from '../../src/services/retention.js';
 import { expectError } from '../helpers/assert-error.js';
@@ -16,6 +17,16 @@ after(dropCreatedDatabases);
 const POSTER = { model: 'aio-poster', prompt: 'A clean editorial poster reading "LANES", bold typography', size: '1:1', output_format: 'png' };
 const GEN = '/api/v1/images/generations';
 const HOUR = 3_600_000;
+
+/** Uploads a small PNG as an input file with `key`. */
+async function upload(url: string, key: string): Promise<{ id: string }> {
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).png().toBuffer();
+  const form = new FormData();
+  form.append('file', new Blob([png], { type: 'image/png' }), 'input.png');
+  const res = await fetch(`${url}/api/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
+  assert.equal(res.status, 201);
+  return (await res.json()) as { id: string };
+}
 
 test('300 queued test tasks of one account do not delay a paid aio-poster task: it finishes while they are still queued', { timeout: 240_000 }, async () => {
   const server = await startTestServer({ env: { AIO_TEST_MODE_MAX_ACTIVE: '0' } });
@@ -75,7 +86,7 @@ for (const target of await dbTargets()) {
       }
     });
 
-    test('the purge deletes expired outputs (test after 24 h, live only when AIO_RETENTION_DAYS is set) and expired Idempotency-Keys', async () => {
+    test('the purge deletes expired outputs and uploads (test after 24 h, live only when AIO_RETENTION_DAYS is set), expired Idempotency-Keys and ended webhook deliveries after 30 days', async () => {
       const server = await startTestServer({ databaseUrl: await target.create() });
       const { platform } = server;
       try {
@@ -90,13 +101,24 @@ for (const target of await dbTargets()) {
         assert.equal(await fetchFile(fileOf(testTask)), 200);
         assert.equal(await fetchFile(fileOf(liveTask)), 200);
 
+        const testUpload = await upload(server.url, free.key);
+        const liveUpload = await upload(server.url, paid.key);
+        const uploadStatus = async (id: string, key: string) => (await server.api('GET', `/api/v1/files/${id}/content`, { key })).status;
+        assert.equal(await uploadStatus(testUpload.id, free.key), 200);
+        for (const [status, id] of [['delivered', 'msg_old_ok'], ['failed', 'msg_old_failed'], ['pending', 'msg_old_pending']] as const)
+          await platform.db.insertInto('webhook_deliveries').values({ id, user_id: paid.userId, endpoint_id: null, task_id: liveTask.id, event_type: 'task.succeeded', url: 'https://example.com/hook', payload: '{}', livemode: 1, status, attempts: 1, next_attempt_at: new Date().toISOString(), lease_until: null, last_status_code: null, last_error: null, created_at: new Date().toISOString(), delivered_at: null }).execute();
+        const deliveries = async () => (await platform.db.selectFrom('webhook_deliveries').select('id').where('id', 'like', 'msg_old_%').orderBy('id').execute()).map((d) => d.id);
+
         const purge = (retentionDays: number) =>
-          new RetentionPurge({ db: platform.db, storage: platform.storage, idempotency: platform.idempotency, policy: { testRetentionHours: 24, retentionDays }, log: platform.log });
+          new RetentionPurge({ db: platform.db, storage: platform.storage, idempotency: platform.idempotency, policy: { testRetentionHours: 24, retentionDays, webhookRetentionDays: 30 }, log: platform.log });
+        const none = { tasks: 0, files: 0, uploads: 0, idempotencyKeys: 0, webhookDeliveries: 0 };
         // Within a day nothing goes.
-        assert.deepEqual(await purge(0).run(Date.now() + 23 * HOUR), { tasks: 0, files: 0, idempotencyKeys: 0 });
-        // A day later: the test output and the key are gone; the live output is kept (no AIO_RETENTION_DAYS).
-        assert.deepEqual(await purge(0).run(Date.now() + 25 * HOUR), { tasks: 1, files: 1, idempotencyKeys: 1 });
+        assert.deepEqual(await purge(0).run(Date.now() + 23 * HOUR), none);
+        // A day later: the test output, the test upload and the key are gone; the live ones are kept (no AIO_RETENTION_DAYS).
+        assert.deepEqual(await purge(0).run(Date.now() + 25 * HOUR), { ...none, tasks: 1, files: 1, uploads: 1, idempotencyKeys: 1 });
         assert.equal(await fetchFile(fileOf(testTask)), 404);
+        assert.equal(await uploadStatus(testUpload.id, free.key), 404);
+        assert.equal(await uploadStatus(liveUpload.id, paid.key), 200);
         assert.equal(await fetchFile(fileOf(liveTask)), 200);
         const expired = (await server.api('GET', `/api/v1/tasks/${testTask.id}`, { key: free.key })).body;
         assert.equal(expired.status, 'succeeded');
@@ -110,7 +132,13 @@ for (const target of await dbTargets()) {
         // With AIO_RETENTION_DAYS=1, live outputs go after a day too; a second run finds nothing more.
         assert.equal((await purge(1).run(Date.now() + 49 * HOUR)).tasks >= 1, true);
         assert.equal(await fetchFile(fileOf(liveTask)), 404);
+        assert.equal(await uploadStatus(liveUpload.id, paid.key), 404);
         assert.equal((await purge(1).run(Date.now() + 49 * HOUR)).files, 0);
+        // Ended webhook deliveries go after 30 days; a pending one stays whatever its age.
+        assert.deepEqual(await deliveries(), ['msg_old_failed', 'msg_old_ok', 'msg_old_pending']);
+        assert.equal((await purge(0).run(Date.now() + 29 * 24 * HOUR)).webhookDeliveries, 0);
+        assert.equal((await purge(0).run(Date.now() + 31 * 24 * HOUR)).webhookDeliveries, 2);
+        assert.deepEqual(await deliveries(), ['msg_old_pending']);
       } finally {
         await server.close();
       }
