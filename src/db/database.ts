@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { isPostgresUrl } from '../config/settings.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrate.js';
-import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+import { RESTART_FRAMES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 export type Db = Kysely<Database>;
 export type DbKind = 'sqlite' | 'postgres';
@@ -66,10 +66,24 @@ export async function openDatabase(url: string, opts: { poolSize?: number; onIdl
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    // Checkpoints run on a thread of their own, not in the commit that crosses the threshold.
+    // SQLite's default page cache is 2 MB: once the task tables' and indexes' hot pages outgrow
+    // it, every statement reads pages back through the log. 64 MB (allocated as used).
+    sqlite.pragma('cache_size = -65536');
+    // Checkpoints run on a thread of their own, not in the commit that crosses the threshold;
+    // this connection only finishes one when the thread reports a long log (wal-checkpointer.ts).
     if (walMode && url !== ':memory:') {
       sqlite.pragma('wal_autocheckpoint = 0');
-      checkpointer = startWalCheckpointer(path.resolve(url));
+      sqlite.pragma(`journal_size_limit = ${RESTART_FRAMES * 4096 * 2}`);
+      let finishing = false;
+      checkpointer = startWalCheckpointer(path.resolve(url), () => {
+        if (finishing) return;
+        finishing = true;
+        // Through Kysely, so that it waits for a transaction in progress on this connection.
+        void sql`PRAGMA wal_checkpoint(PASSIVE)`
+          .execute(db)
+          .catch(() => undefined)
+          .finally(() => (finishing = false));
+      });
     }
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }) });
   }
