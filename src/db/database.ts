@@ -66,9 +66,6 @@ export async function openDatabase(url: string, opts: { poolSize?: number; onIdl
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    // SQLite's default page cache is 2 MB: once the task tables' and indexes' hot pages outgrow
-    // it, every statement reads pages back through the log. 64 MB (allocated as used).
-    sqlite.pragma('cache_size = -65536');
     // Checkpoints run on a thread of their own, not in the commit that crosses the threshold;
     // this connection only finishes one when the thread reports a long log (wal-checkpointer.ts).
     if (walMode && url !== ':memory:') {
