@@ -1,5 +1,6 @@
 import type { Settings } from '../config/settings.js';
 import { buildProbeServer, buildServer } from '../http/server.js';
+import { loadTokenizer } from '../modalities/chat/tokens.js';
 import { createPlatform } from '../platform.js';
 
 /**
@@ -16,6 +17,8 @@ export async function serve(settings: Settings, role: 'serve' | 'worker', nodes:
   if (app) {
     await app.listen({ host: settings.host, port: settings.port });
     platform.log.info({ url: `http://${settings.host}:${settings.port}`, database: platform.dbKind, workers: platform.runner ? 'in-process' : 'remote' }, 'API in One is serving');
+    // The gateway answers chat: load the tokenizer now rather than in the first chat request.
+    if (platform.catalog.models.some((m) => m.type === 'chat')) void loadTokenizer().catch((err) => platform.log.warn({ err }, 'loading the chat tokenizer failed'));
   } else {
     platform.log.info({ nodes: nodes.length ? nodes : 'all' }, 'API in One worker is running');
   }

@@ -33,7 +33,7 @@ import type { Json } from './read.js';
 import { ChatStore, HoldRefused, type ChatRequestRow } from './store.js';
 import { checkTarget } from './target.js';
 import { TokenLimiter } from './token-limiter.js';
-import { countPrompt, countText, promptTokensToHold } from './tokens.js';
+import { countPrompt, countText, loadTokenizer, promptTokensToHold } from './tokens.js';
 import type { ChatShape, ParsedChat } from './types.js';
 
 /** Below this many affordable output tokens a request without max_tokens is refused (402). */
@@ -135,6 +135,7 @@ export class ChatService {
       throw new AppError(503, 'model_unavailable', `'${model.id}' is not available right now. Test keys (aio_test_...) still work.`, { param: 'model' });
 
     const params = chatParams(model);
+    await loadTokenizer();
     const counted = countPrompt(parsed.request);
     if (counted >= params.context_length)
       throw new AppError(400, 'context_length_exceeded', `The prompt is about ${counted} tokens; ${model.id} takes at most ${params.context_length} in all.`, { param: 'messages' });

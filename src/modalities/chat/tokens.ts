@@ -1,7 +1,6 @@
 // Token counts with a real tokenizer (gpt-tokenizer, o200k_base). Exact for OpenAI's current
 // models, an estimate for others (the hold adds a margin; the charge comes from the upstream's
 // usage whenever it reports one).
-import { countTokens } from 'gpt-tokenizer';
 import type { ChatPart, ChatRequest } from '../../providers/chat-types.js';
 
 /** Special-token text in a prompt is counted as text, never refused. */
@@ -14,7 +13,27 @@ const PER_MESSAGE = 4;
 /** The answer's own priming. */
 const PER_ANSWER = 3;
 
-export const countText = (text: string): number => (text ? countTokens(text, AS_TEXT) : 0);
+type Tokenizer = typeof import('gpt-tokenizer');
+let loaded: Tokenizer | undefined;
+let loading: Promise<Tokenizer> | undefined;
+
+/**
+ * Loads the tokenizer once. Its encoding takes about 60 MB and 0.2 s to load, so it is loaded by
+ * the first chat request (or by `aio serve` once it listens, when the catalog has chat models),
+ * not by every process: workers never answer chat.
+ */
+export function loadTokenizer(): Promise<Tokenizer> {
+  loading ??= import('gpt-tokenizer').then((m) => (loaded = m));
+  return loading;
+}
+
+/** The loaded tokenizer; `loadTokenizer()` must have finished. */
+export function tokenizer(): Tokenizer {
+  if (!loaded) throw new Error('chat tokens: the tokenizer is used before loadTokenizer() finished');
+  return loaded;
+}
+
+export const countText = (text: string): number => (text ? tokenizer().countTokens(text, AS_TEXT) : 0);
 
 const countParts = (parts: ChatPart[]) => parts.reduce((n, p) => n + (p.type === 'text' ? countText(p.text) : IMAGE_TOKENS), 0);
 

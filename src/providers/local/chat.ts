@@ -3,8 +3,7 @@
 // received (or, given tools, a well-formed call to one), streamed token by token, with real
 // token counts (gpt-tokenizer) and the output cap and stop sequences honoured.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { decode, encode } from 'gpt-tokenizer';
-import { countPrompt } from '../../modalities/chat/tokens.js';
+import { countPrompt, loadTokenizer, tokenizer } from '../../modalities/chat/tokens.js';
 import { chatOperation, type ChatEvent, type ChatFinishReason, type ChatMessage, type ChatRequest, type ChatTool } from '../chat-types.js';
 
 const AS_TEXT = { disallowedSpecial: new Set<string>() };
@@ -80,7 +79,7 @@ function plan(text: string, r: ChatRequest): { tokens: number[]; finish: ChatFin
       stopSequence = stop;
     }
   }
-  let tokens = encode(text, AS_TEXT);
+  let tokens = tokenizer().encode(text, AS_TEXT);
   if (tokens.length > r.maxTokens) {
     tokens = tokens.slice(0, r.maxTokens);
     finish = 'length';
@@ -94,13 +93,13 @@ function* pieces(tokens: number[]): Generator<string> {
   let group: number[] = [];
   for (const token of tokens) {
     group.push(token);
-    const text = decode(group);
+    const text = tokenizer().decode(group);
     if (!text.endsWith('\uFFFD')) {
       yield text;
       group = [];
     }
   }
-  if (group.length) yield decode(group);
+  if (group.length) yield tokenizer().decode(group);
 }
 
 async function* answer(request: ChatRequest, model: string, closed: () => boolean): AsyncGenerator<ChatEvent> {
@@ -111,11 +110,11 @@ async function* answer(request: ChatRequest, model: string, closed: () => boolea
   if (tool) {
     const args = JSON.stringify(exampleObject(tool.parameters, textOf(request.messages.at(-1))));
     yield { type: 'tool_call', index: 0, id: `call_echo_${tool.name}`.slice(0, 64), name: tool.name };
-    let output = encode(tool.name, AS_TEXT).length;
-    for (const piece of pieces(encode(args, AS_TEXT))) {
+    let output = tokenizer().encode(tool.name, AS_TEXT).length;
+    for (const piece of pieces(tokenizer().encode(args, AS_TEXT))) {
       await yieldToLoop();
       if (closed()) return;
-      output += encode(piece, AS_TEXT).length;
+      output += tokenizer().encode(piece, AS_TEXT).length;
       yield { type: 'tool_arguments', index: 0, json: piece };
     }
     yield { type: 'finish', reason: 'tool_calls' };
@@ -133,6 +132,7 @@ async function* answer(request: ChatRequest, model: string, closed: () => boolea
 }
 
 export const chatLocally = chatOperation('any', async (input) => {
+  await loadTokenizer();
   let closed = false;
   const events = answer(input.request, input.model, () => closed);
   return {
