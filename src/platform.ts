@@ -135,7 +135,7 @@ export async function createPlatform(settings: Settings, opts: PlatformOptions =
   // Distributed: limits, throttles and node health are shared by every process through Redis.
   const limits = settings.redisUrl ? redisLimitStores(settings.redisUrl, `${settings.queuePrefix}:limits`, log) : memoryLimitStores();
   await limits.ready?.();
-  const chat = new ChatService({ db, ledger, catalog, router, settings, log });
+  const chat = new ChatService({ db, ledger, catalog, router, settings, log, buckets: limits.buckets });
   // Chat requests a dead process left open: their holds go back (in distributed mode only old
   // ones, since other gateways may still be streaming theirs).
   const abandonedBefore = new Date(Date.now() - (settings.redisUrl ? CHAT_ABANDONED_AFTER_MS : 0)).toISOString();

@@ -4,8 +4,14 @@
 
 /** A token bucket per id: `capacity` tokens, refilled at `perMs` tokens a millisecond. */
 export interface TokenBucketStore {
-  /** Takes one token; answers 0, or the milliseconds until one is there (nothing taken). */
-  take(id: string, capacity: number, perMs: number): Promise<number>;
+  /**
+   * Takes `cost` tokens (1 by default); answers 0, or the milliseconds until there are enough
+   * (nothing taken). A full bucket lets anything through: a cost above the capacity takes it
+   * below zero, and the next takers wait until it has refilled.
+   */
+  take(id: string, capacity: number, perMs: number, cost?: number): Promise<number>;
+  /** Takes `cost` tokens whatever is left (what a request turned out to use); may go below zero. */
+  spend(id: string, capacity: number, perMs: number, cost: number): Promise<void>;
 }
 
 /** Attempts in a sliding window per id (a login throttle's failures). */
@@ -40,17 +46,26 @@ export class MemoryTokenBuckets implements TokenBucketStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async take(id: string, capacity: number, perMs: number): Promise<number> {
+  private refilled(id: string, capacity: number, perMs: number): { tokens: number; at: number } {
     const now = this.now();
     const bucket = this.buckets.get(id) ?? { tokens: capacity, at: now };
     bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * perMs);
     bucket.at = now;
-    let wait = 0;
-    if (bucket.tokens < 1) wait = Math.ceil((1 - bucket.tokens) / perMs);
-    else bucket.tokens -= 1;
     this.buckets.set(id, bucket);
     if (this.buckets.size > MAX_IDS) this.buckets.clear();
-    return wait;
+    return bucket;
+  }
+
+  async take(id: string, capacity: number, perMs: number, cost = 1): Promise<number> {
+    const bucket = this.refilled(id, capacity, perMs);
+    const need = Math.min(cost, capacity);
+    if (bucket.tokens < need) return Math.ceil((need - bucket.tokens) / perMs);
+    bucket.tokens -= cost;
+    return 0;
+  }
+
+  async spend(id: string, capacity: number, perMs: number, cost: number): Promise<void> {
+    this.refilled(id, capacity, perMs).tokens -= cost;
   }
 }
 

@@ -11,17 +11,21 @@ import { type AttemptStore, type LimitStores, MemoryAttempts, MemoryTokenBuckets
 
 const NOW_MS = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** KEYS[1] bucket; ARGV capacity, tokens per ms. Answers 0 or the ms to wait. */
+/**
+ * KEYS[1] bucket; ARGV capacity, tokens per ms, cost, and '1' to take it whatever is left.
+ * Answers 0 or the ms to wait (as MemoryTokenBuckets).
+ */
 const TAKE = `${NOW_MS}
-local cap = tonumber(ARGV[1]) local rate = tonumber(ARGV[2])
+local cap = tonumber(ARGV[1]) local rate = tonumber(ARGV[2]) local cost = tonumber(ARGV[3])
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(b[1]) or cap
 local at = tonumber(b[2]) or now
 tokens = math.min(cap, tokens + math.max(0, now - at) * rate)
+local need = math.min(cost, cap)
 local wait = 0
-if tokens < 1 then wait = math.ceil((1 - tokens) / rate) else tokens = tokens - 1 end
+if ARGV[4] ~= '1' and tokens < need then wait = math.ceil((need - tokens) / rate) else tokens = tokens - cost end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(cap / rate) + 1000)
+redis.call('PEXPIRE', KEYS[1], math.ceil((cap - tokens) / rate) + 1000)
 return wait`;
 
 /** KEYS ids (sorted sets of attempts scored by time); ARGV window ms, member ('' = check only), then each key's limit. */
@@ -54,7 +58,7 @@ end
 return 0`;
 
 type Scripted = Redis & {
-  aioTake(key: string, capacity: number, perMs: number): Promise<number>;
+  aioTake(key: string, capacity: number, perMs: number, cost: number, force: '0' | '1'): Promise<number>;
   aioReserve(numKeys: number, ...args: Array<string | number>): Promise<number>;
   aioAdd(numKeys: number, ...args: Array<string | number>): Promise<number>;
 };
@@ -88,10 +92,17 @@ class RedisTokenBuckets implements TokenBucketStore {
     private readonly fallback: Fallback,
   ) {}
 
-  take(id: string, capacity: number, perMs: number): Promise<number> {
+  take(id: string, capacity: number, perMs: number, cost = 1): Promise<number> {
     return this.fallback.run(
-      async () => Number(await this.redis.aioTake(`${this.prefix}:${id}`, capacity, perMs)),
-      () => this.local.take(id, capacity, perMs),
+      async () => Number(await this.redis.aioTake(`${this.prefix}:${id}`, capacity, perMs, cost, '0')),
+      () => this.local.take(id, capacity, perMs, cost),
+    );
+  }
+
+  spend(id: string, capacity: number, perMs: number, cost: number): Promise<void> {
+    return this.fallback.run(
+      async () => void (await this.redis.aioTake(`${this.prefix}:${id}`, capacity, perMs, cost, '1')),
+      () => this.local.spend(id, capacity, perMs, cost),
     );
   }
 }

@@ -58,6 +58,25 @@ describe('state shared by gateways through Redis', { skip: await redisSkip() }, 
     }
   });
 
+  test('chat tokens per minute are counted across gateways: a prompt plus its answer on one leaves no room on the other', async () => {
+    const [a, b] = await twoGateways({ AIO_TOKENS_PER_MINUTE: '200' });
+    try {
+      const { key } = await a.account({ test: true });
+      // About 90 tokens of prompt; the local engine's answer quotes it, so prompt and answer pass 110.
+      const long = { model: 'gpt-4.1', messages: [{ role: 'user', content: 'word '.repeat(83) }] };
+      assert.equal((await a.api('POST', '/v1/chat/completions', { key, body: long })).status, 200, 'a full bucket lets one through');
+      const refused = await b.api('POST', '/v1/chat/completions', { key, body: long });
+      expectError(refused, 429, 'rate_limit_exceeded');
+      assert.match(refused.body.error.message, /200 tokens a minute/);
+      assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+      // The request limit of the same key, kept in the same store, is a bucket apart.
+      assert.equal((await b.api('GET', '/api/v1/tasks', { key })).status, 200);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   test('wrong passwords for one email count on both gateways: 5 are checked in all, the rest 429', async () => {
     const [a, b] = await twoGateways();
     try {

@@ -32,6 +32,7 @@ import { FREE_PRICE, chatParams, chatPrice, type ChatPrice } from './params.js';
 import type { Json } from './read.js';
 import { ChatStore, HoldRefused, type ChatRequestRow } from './store.js';
 import { checkTarget } from './target.js';
+import type { TokenBucketStore } from '../../services/limit-stores.js';
 import { TokenLimiter } from './token-limiter.js';
 import { countPrompt, countText, loadTokenizer, promptTokensToHold } from './tokens.js';
 import type { ChatShape, ParsedChat } from './types.js';
@@ -46,6 +47,8 @@ export interface ChatDeps {
   router: NodeRouter;
   settings: Settings;
   log: Logger;
+  /** Where tokens-per-minute buckets are kept (with the request limits). */
+  buckets: TokenBucketStore;
 }
 
 /** Where the answer goes: the route's writer for the client's shape. */
@@ -107,7 +110,7 @@ export class ChatService {
 
   constructor(private readonly deps: ChatDeps) {
     this.store = new ChatStore(deps.db, deps.ledger);
-    this.tokens = new TokenLimiter(deps.settings.chat.tokensPerMinute);
+    this.tokens = new TokenLimiter(deps.settings.chat.tokensPerMinute, deps.buckets);
   }
 
   private dialectsOf(model: ModelConfig): ChatDialect[] {
@@ -157,7 +160,7 @@ export class ChatService {
       if (asked ? affordable < cap : affordable < MIN_USEFUL_OUTPUT) throw this.refusal(byKey ? 'key_credit_limit_reached' : 'insufficient_credits', affordable, asked?.param, key);
       cap = Math.min(cap, affordable);
     }
-    this.tokens.take(key.id, counted);
+    await this.tokens.take(key.id, counted);
     const hold = livemode ? holdMicro(promptHold, cap, price) : 0;
     const row: ChatRequestRow = {
       id: newId('chat'),
@@ -354,7 +357,7 @@ export class ChatService {
     const cost = costMicro(usage, p.price);
     const charged = Math.min(cost, p.row.hold_micro);
     if (cost > p.row.hold_micro) this.deps.log.warn({ chat_id: p.row.id, cost, held: p.row.hold_micro }, 'chat usage cost more than was held; captured the hold');
-    this.tokens.spend(p.keyId, usage.outputTokens);
+    await this.tokens.spend(p.keyId, usage.outputTokens);
     await this.store.finish(p.row, {
       node: r.nodeId,
       attempts: r.attempts,

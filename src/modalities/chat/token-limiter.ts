@@ -1,39 +1,34 @@
-// Tokens per minute per API key, in this process (as the request limiter): a bucket that refills
-// continuously. A request needs its prompt's tokens in the bucket to start (a full bucket always
-// lets one through); the answer's tokens are taken when it ends, and may take the bucket below
-// zero, which then holds the next requests back.
+// Tokens per minute per API key: a bucket that refills continuously, kept where the request
+// limits are (this process's memory, or Redis shared by every gateway with REDIS_URL). A request
+// needs its prompt's tokens in the bucket to start (a full bucket always lets one through); the
+// answer's tokens are taken when it ends, and may take the bucket below zero, which then holds
+// the next requests back.
 import { AppError } from '../../lib/app-error.js';
+import type { TokenBucketStore } from '../../services/limit-stores.js';
 
 export class TokenLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(
+    private readonly perMinute: number,
+    private readonly store: TokenBucketStore,
+  ) {}
 
-  constructor(private readonly perMinute: number) {}
-
-  private bucket(id: string, now: number) {
-    const b = this.buckets.get(id) ?? { tokens: this.perMinute, at: now };
-    b.tokens = Math.min(this.perMinute, b.tokens + ((now - b.at) * this.perMinute) / 60_000);
-    b.at = now;
-    this.buckets.set(id, b);
-    if (this.buckets.size > 100_000) this.buckets.clear();
-    return b;
-  }
+  /** Apart from the same key's request-rate bucket in the same store. */
+  private bucket = (keyId: string) => `tpm:${keyId}`;
 
   /** Takes `tokens` for a request about to start, or refuses it with 429 and when to retry. */
-  take(id: string, tokens: number, now = Date.now()): void {
+  async take(keyId: string, tokens: number): Promise<void> {
     if (this.perMinute === 0) return;
-    const b = this.bucket(id, now);
-    if (b.tokens < tokens && b.tokens < this.perMinute) {
-      const retryAfter = Math.max(1, Math.ceil(((Math.min(tokens, this.perMinute) - b.tokens) * 60) / this.perMinute));
-      throw new AppError(429, 'rate_limit_exceeded', `This API key is over its limit of ${this.perMinute} tokens a minute (this prompt is about ${tokens}). Retry in ${retryAfter} s.`, {
-        headers: { 'retry-after': String(retryAfter) },
-      });
-    }
-    b.tokens -= tokens;
+    const waitMs = await this.store.take(this.bucket(keyId), this.perMinute, this.perMinute / 60_000, tokens);
+    if (waitMs <= 0) return;
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    throw new AppError(429, 'rate_limit_exceeded', `This API key is over its limit of ${this.perMinute} tokens a minute (this prompt is about ${tokens}). Retry in ${retryAfter} s.`, {
+      headers: { 'retry-after': String(retryAfter) },
+    });
   }
 
   /** Counts tokens used after the start (the answer's). */
-  spend(id: string, tokens: number, now = Date.now()): void {
+  async spend(keyId: string, tokens: number): Promise<void> {
     if (this.perMinute === 0 || tokens <= 0) return;
-    this.bucket(id, now).tokens -= tokens;
+    await this.store.spend(this.bucket(keyId), this.perMinute, this.perMinute / 60_000, tokens);
   }
 }
