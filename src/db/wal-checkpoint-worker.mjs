@@ -1,7 +1,7 @@
 // Runs SQLite's WAL checkpoints for one database file on a thread of its own (see
 // wal-checkpointer.ts). Plain JavaScript: worker threads are not loaded through tsx.
 import { parentPort, workerData } from 'node:worker_threads';
-import SQLite from 'better-sqlite3';
+import SQLite from './sqlite.mjs';
 
 const db = new SQLite(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');

@@ -2,7 +2,7 @@
 // with a partial capture, refusals that write nothing, key credit limits, and no overdraft however
 // many holds race.
 import assert from 'node:assert/strict';
-import SQLite from 'better-sqlite3';
+import SQLite from '../../src/db/sqlite.mjs';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { after, before, describe, test } from 'node:test';

@@ -1,0 +1,2 @@
+import SQLite from 'better-sqlite3';
+export default SQLite;
