@@ -128,6 +128,28 @@ describe('state shared by gateways through Redis', { skip: await redisSkip() }, 
     }
   });
 
+  test('a breaker change is taken over only when it is newer than the last one taken (an older one arriving late is ignored)', async () => {
+    const prefix = `aio-test-${randomToken(8)}`;
+    const gw = await startGateway({ databaseUrl: `${tempDir()}/aio.sqlite`, env: { REDIS_URL: REDIS_TEST_URL, AIO_QUEUE_PREFIX: prefix, IDEOGRAM_API_KEY: 'key', OPENAI_API_KEY: 'key' } });
+    const redis = new Redis(REDIS_TEST_URL);
+    try {
+      const say = (id: string, seq: number, open: boolean) =>
+        redis.publish(`${prefix}:node-health`, JSON.stringify({ o: 'other', s: seq, c: { id, openedAt: open ? Date.now() : null, consecutiveFailures: open ? 5 : 0, lastError: open ? 'upstream 500' : null } }));
+      await until(async () => (await say('node71', 1, true)) > 0, 'the gateway to subscribe', 10_000);
+      await until(async () => gw.platform.router.state('node71') === 'open', 'the gateway to take the first change', 10_000);
+      await say('node63', 5, true);
+      await say('node63', 3, false); // older: must not close it
+      await say('node71', 2, false); // a marker behind them on the same channel
+      await until(async () => gw.platform.router.state('node71') === 'closed', 'the marker', 10_000);
+      assert.equal(gw.platform.router.state('node63'), 'open', 'the older close was ignored');
+      await say('node63', 6, false);
+      await until(async () => gw.platform.router.state('node63') === 'closed', 'the newer close', 10_000);
+    } finally {
+      redis.disconnect();
+      await gw.close();
+    }
+  });
+
   test('with Redis gone, limits fall back to each process’s own count, and requests do not hang', async () => {
     const proxy = await startTcpProxy(REDIS_TEST_URL);
     const gw = await startGateway({ databaseUrl: `${tempDir()}/aio.sqlite`, env: { REDIS_URL: proxy.url, AIO_QUEUE_PREFIX: `aio-test-${randomToken(8)}`, AIO_RATE_LIMIT_PER_MINUTE: '3' } });
